@@ -1,0 +1,313 @@
+"""From what an adapter found (a ``Draft``) to a clean ``Article``.
+
+Adapters know a layout: where the title, URL, capture time and body are. Everything after
+that is shared and lives here: outlet lookup, boilerplate, bylines, copyright, images and their
+captions and credits, embeds, tags, dates and language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .blocks import Block, Link
+from .data import Article, Embed, Image, Outlet, Source
+from .dates import (
+    Published,
+    date_from_url,
+    find_dateline,
+    parse_utc,
+    resolve_dateline,
+)
+from .language import detect_language
+from .outlets import BYLINE_LABELS, Compiled, OutletRule, compiled, rule_for_name, rule_for_url
+from .sources import Capture
+from .text import clean_chars, join_paragraphs, normalize_inline
+from .urls import article_id, clean_url, is_http_url, registered_domain, unwrap_image_proxy
+
+
+class ExtractionError(ValueError):
+    """A capture (or one record of a JSONL file) that cannot become an article.
+
+    ``code`` is the quarantine reason; ``errors`` the schema violations, if that is why;
+    ``record`` the record's position in a multi-record file (1-based line or array index).
+    """
+
+    def __init__(self, code: str, message: str, errors: list | None = None,
+                 record: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.errors = errors or []
+        self.record = record
+
+
+@dataclass
+class Draft:
+    """What a layout adapter found in a capture, before the shared clean-up."""
+
+    format: str
+    title: str
+    source_url: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    lead_images: list[Block] = field(default_factory=list)
+    captured_at: str | None = None
+    mirror_url: str | None = None
+    outlet_name: str | None = None  # a name the capture gives (feed author: 法广)
+    published: list[Published] = field(default_factory=list)  # candidates, best first
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+GALLERY_HEADING = re.compile(r"图集|圖集|组图|組圖|相册|相冊|gallery|幻灯|slideshow", re.I)
+_TAG_URL = re.compile(r"/(?:tag|tags|topic|keyword)s?/|[?&](?:tag|keyword)=", re.I)
+_CREDIT_WORDS = re.compile(
+    r"[A-Za-z]{2}|摄影|摄|攝|图片|圖片|图源|圖源|供图|供圖|提供|截图|截圖|资料|資料|合成|"
+    r"视频|視頻|网络|網絡|社|网|網|报|報|台"
+)
+_TRAILING_PAREN = re.compile(r"\s*[（(]([^（）()]{1,80})[）)]\s*$")
+_NAME_SPLIT = re.compile(r"\s*[、，,;；/／]\s*|\s+(?:和|与|與|and)\s+")
+
+
+def pick_outlet(draft: Draft, url: str | None) -> tuple[Outlet, Compiled]:
+    rule: OutletRule | None = rule_for_url(url) or rule_for_name(draft.outlet_name)
+    domain = registered_domain(url) if url else None
+    if rule is not None:
+        return Outlet(rule.id, rule.name, domain), compiled(rule.id)
+    if domain:
+        return Outlet(domain.lower(), draft.outlet_name or None, domain), compiled(None)
+    return Outlet("unknown", draft.outlet_name or None, None), compiled(None)
+
+
+def clean_title(title: str, rules: Compiled) -> str:
+    title = normalize_inline(title)
+    title = re.sub(r"^\[(?:[A-Za-z][\w &-]{0,30})\]\s*", "", title)  # feed section: [World]
+    for pattern in rules.title_noise:
+        title = pattern.sub("", title)
+    return title.strip()
+
+
+def split_names(text: str) -> list[str]:
+    text = normalize_inline(text).strip(" #：:。.")
+    if not text:
+        return []
+    parts = _NAME_SPLIT.split(text)
+    names: list[str] = []
+    for part in parts:
+        tokens = part.split()
+        # 许书婷 何平: space-separated Chinese names; "John Smith" stays one name
+        if len(tokens) > 1 and all(re.fullmatch(r"[\u3400-\u9fff·‧]{2,5}", t) for t in tokens):
+            names.extend(tokens)
+        elif part.strip():
+            names.append(part.strip())
+    return [n for n in names if 0 < len(n) <= 40]
+
+
+_LABELS = "|".join(sorted(map(re.escape, BYLINE_LABELS), key=len, reverse=True))
+_LABELLED = re.compile(rf"(?:^|\s+)({_LABELS})\s*[：:]\s*")
+
+
+def parse_byline(text: str) -> dict[str, list[str]] | None:
+    """``记者：夏小华 责编：许书婷 何平 网编：瑞哲`` → authors/editors; None if not a byline.
+
+    The paragraph must start with a label and consist only of ``label：names`` segments.
+    """
+    text = text.strip().rstrip("#").strip()
+    if len(text) > 120 or not _LABELLED.match(text):
+        return None
+    pieces = _LABELLED.split(text)
+    if pieces[0].strip():
+        return None
+    found: dict[str, list[str]] = {"authors": [], "editors": []}
+    for label, names in zip(pieces[1::2], pieces[2::2], strict=False):
+        got = split_names(names)
+        if not got or any(len(n) > 20 or re.search(r"[。！？]", n) for n in got):
+            return None
+        found[BYLINE_LABELS[label]].extend(got)
+    return found
+
+
+def split_credit(caption: str | None) -> tuple[str | None, str | None]:
+    """``…在平壤机场受到欢迎。(KCNA VIA KNS/AFP)`` → (caption, ``KCNA VIA KNS/AFP``)."""
+    if not caption:
+        return None, None
+    m = _TRAILING_PAREN.search(caption)
+    if m and _CREDIT_WORDS.search(m.group(1)) and m.start() > 0:
+        return caption[: m.start()].strip() or None, m.group(1).strip()
+    return caption, None
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [x for x in items if not (x in seen or seen.add(x))]
+
+
+def make_image(block: Block, role: str, rules: Compiled, base_url: str | None) -> Image | None:
+    src = (block.src or "").strip()
+    if not is_http_url(src):
+        return None  # relative (/++plone++/icon.png), data: and javascript: URLs are no picture
+    if rules.junk_images.search(src):
+        return None
+    if block.width in ("0", "0px", "1", "1px") or block.height in ("0", "0px", "1", "1px"):
+        return None  # tracking pixel
+    caption, credit = split_credit(clean_chars(block.caption) if block.caption else None)
+    original = unwrap_image_proxy(src)
+    return Image(
+        url=src,
+        original_url=original if original and original != src else None,
+        caption=caption,
+        credit=credit,
+        alt=block.alt,
+        title=block.caption_title or None,
+        role=role,
+    )
+
+
+def assemble(draft: Draft, capture: Capture) -> Article:
+    """Apply the shared and per-outlet rules to a draft and build the article."""
+    warnings = list(capture.decoded.warnings) + list(draft.warnings)
+    url = clean_url(draft.source_url) if draft.source_url else None
+    if draft.source_url and not url:
+        warnings.append("source_url_unusable")
+    outlet, rules = pick_outlet(draft, url)
+    title = clean_title(draft.title, rules)
+    if not title:
+        raise ExtractionError("no_title", "the capture has no title")
+
+    authors = list(draft.authors)
+    editors: list[str] = []
+    rights: str | None = None
+    paragraphs: list[str] = []
+    images: list[Image] = []
+    embeds: list[Embed] = []
+    published: list[Published] = list(draft.published)
+    url_date = date_from_url(url, rules.rule.tz if rules.rule else None)
+    captured = parse_utc(draft.captured_at)
+    dateline_seen = False
+
+    for block in draft.lead_images:
+        img = make_image(block, "lead", rules, url)
+        if img:
+            images.append(img)
+
+    for block in draft.blocks:
+        if block.kind == "image":
+            in_gallery = block.section and GALLERY_HEADING.search(block.section)
+            role = "gallery" if in_gallery else "inline"
+            img = make_image(block, role, rules, url)
+            if img:
+                images.append(img)
+            continue
+        if block.kind == "embed":
+            if block.embed_url or block.text:
+                embeds.append(Embed(block.embed_type or "iframe",
+                                    block.embed_url, block.text or None))
+            continue
+        if block.kind == "rule":
+            continue
+        text = block.text
+        if not text:
+            continue
+        if block.kind == "heading" and GALLERY_HEADING.search(text):
+            continue
+        if block.kind == "li" and block.link_density > 0.8:
+            continue  # related-link list
+        if rules.boilerplate.fullmatch(text):
+            continue
+        if rules.rights.fullmatch(text):
+            rights = rights or text
+            continue
+        byline = _match_byline(text, rules)
+        if byline is not None:
+            authors += byline["authors"]
+            editors += byline["editors"]
+            # "…正文。责任编辑：李同德" keeps its prose; a bare byline paragraph goes
+            text = byline.get("rest", [""])[0] if byline.get("rest") else ""
+            if not text:
+                continue
+        if not dateline_seen and not paragraphs:
+            dl = find_dateline(text)
+            if dl is not None:
+                dateline_seen = True
+                day = url_date.day() if url_date else None
+                pub, dl_warnings = resolve_dateline(dl, day, captured)
+                warnings += dl_warnings
+                if pub is not None:
+                    published.insert(0, pub)
+        for pattern in rules.bylines:
+            m = pattern.search(text)
+            if m and "authors" in pattern.groupindex and m.group("authors"):
+                authors += split_names(m.group("authors"))
+        paragraphs.append(text)
+
+    if url_date is not None:
+        published.append(url_date)
+    pub = _best_published(published)
+
+    tags = list(draft.tags)
+    for link in draft.links:
+        if _TAG_URL.search(link.url) and link.text and len(link.text) <= 30:
+            tags.append(normalize_inline(link.text))
+    aliases = {outlet.name, *(rules.rule.aliases if rules.rule else ())}
+    tags = [t for t in _unique(tags) if t and t not in aliases]
+
+    text = join_paragraphs(paragraphs)
+    if "\ufffd" in text or "\ufffd" in title:
+        warnings.append("replacement_characters_in_source")
+
+    return Article(
+        id=article_id(url, capture.raw),
+        source_url=url,
+        title=title,
+        outlet=outlet,
+        published_at=pub.at if pub else None,
+        published_precision=pub.precision if pub else None,
+        published_source=pub.source if pub else None,
+        published_local=pub.local if pub else None,
+        captured_at=draft.captured_at,
+        language=detect_language(text or title),
+        authors=_unique(authors),
+        editors=_unique(editors),
+        text=text,
+        images=images,
+        tags=tags,
+        embeds=embeds,
+        rights=rights,
+        source=Source(
+            format=draft.format,
+            path=capture.path,
+            sha256=capture.sha256,
+            bytes=len(capture.raw),
+            mirror_url=draft.mirror_url if is_http_url(draft.mirror_url) else None,
+            encoding=capture.decoded.encoding,
+        ),
+        warnings=_unique(warnings),
+    )
+
+
+def _match_byline(text: str, rules: Compiled) -> dict[str, list[str]] | None:
+    found = parse_byline(text)
+    if found is not None:
+        return found
+    # a byline glued to the end of the last paragraph: "…。责任编辑：李同德"
+    m = re.search(rf"(?:^|(?<=[。！？”」\s]))((?:{_LABELS})\s*[：:].{{1,60}})$", text)
+    if m and m.start() > 0:
+        tail = parse_byline(m.group(1))
+        if tail is not None:
+            tail["rest"] = [text[: m.start()].rstrip()]
+            return tail
+    return None
+
+
+_PRECISION_RANK = {"day": 0, "minute": 1, "second": 2, "millisecond": 3}
+
+
+def _best_published(candidates: list[Published]) -> Published | None:
+    """The first candidate, or a more precise one that agrees with it on the day (±1)."""
+    if not candidates:
+        return None
+    first = candidates[0]
+    agreeing = [c for c in candidates if abs((c.day() - first.day()).days) <= 1]
+    return max(agreeing, key=lambda c: _PRECISION_RANK[c.precision])

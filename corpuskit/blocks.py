@@ -1,0 +1,343 @@
+"""HTML → a flat list of blocks (paragraphs, headings, images with captions, embeds, links).
+
+Every capture layout ends in an HTML body; this module is the one place that walks it. The
+walker is layout-neutral: adapters and outlet rules decide afterwards which blocks are body,
+byline, copyright or boilerplate. lxml does the parsing (no network, no entity expansion).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import lxml.etree
+import lxml.html
+
+from .text import normalize_inline
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "blockquote", "figure", "figcaption", "section", "article", "header", "footer", "aside",
+    "nav", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "hr", "pre", "center", "main",
+    "address", "details", "summary", "form", "fieldset",
+})
+HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "head", "title", "meta", "link", "button",
+    "select", "option", "textarea", "input", "svg", "math", "object", "embed", "map", "canvas",
+})
+CAPTION_CLASSES = ("caption", "image-caption", "img-caption", "wp-caption-text", "photo-caption")
+
+# A line break inside a paragraph; normalize_inline() would take "\n" for pretty-printing.
+_BR = "\x1e"
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+
+
+@dataclass
+class Block:
+    """One unit of the body in document order.
+
+    kind: ``p`` (prose), ``heading``, ``li`` (list item), ``image``, ``embed``.
+    """
+
+    kind: str
+    text: str = ""
+    tag: str = ""
+    classes: str = ""
+    links: list[Link] = field(default_factory=list)
+    link_chars: int = 0
+    # images
+    src: str | None = None
+    alt: str | None = None
+    img_title: str | None = None
+    caption: str | None = None
+    caption_title: str | None = None
+    width: str | None = None
+    height: str | None = None
+    # embeds
+    embed_type: str | None = None
+    embed_url: str | None = None
+    # the heading text in force when this block was met ("相关图集：…" marks a gallery)
+    section: str | None = None
+    emphasis: bool = False  # the whole paragraph is <strong>/<b> (a subheading) or <em>/<i>
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+
+_parser = lxml.html.HTMLParser(
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    huge_tree=False,
+    recover=True,
+    default_doctype=False,
+)
+
+
+def parse_fragment(html: str) -> lxml.html.HtmlElement:
+    """Parse an HTML fragment into a <div> root (empty input gives an empty root)."""
+    html = html.strip()
+    if not html:
+        return lxml.html.Element("div")
+    root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_parser)
+    return root
+
+
+def _classes(el: lxml.etree._Element) -> str:
+    return (el.get("class") or "").strip()
+
+
+def _has_class(el: lxml.etree._Element, names: tuple[str, ...]) -> bool:
+    cls = _classes(el).split()
+    return any(n in cls for n in names)
+
+
+def element_text(el: lxml.etree._Element) -> str:
+    """Normalised text of an element, <br> as a space."""
+    parts: list[str] = []
+    for node in el.iter():
+        if node is not el and node.tag in SKIP_TAGS:
+            continue
+        if node.tag == "br":
+            parts.append("\n")
+        if node.text and node.tag not in SKIP_TAGS and isinstance(node.tag, str):
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return normalize_inline("".join(parts))
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.buf: list[str] = []
+        self.links: list[Link] = []
+        self.link_chars = 0
+        self.block_stack: list[lxml.etree._Element] = []
+        self.section: str | None = None
+        self.all_links: list[Link] = []
+
+    # -- paragraph buffer ------------------------------------------------------------
+    def flush(self) -> None:
+        raw = "".join(self.buf)
+        self.buf = []
+        links, self.links = self.links, []
+        link_chars, self.link_chars = self.link_chars, 0
+        container = self.block_stack[-1] if self.block_stack else None
+        tag = container.tag if container is not None else "div"
+        lines = [normalize_inline(line) for line in raw.split(_BR)]
+        # An empty line (<br><br>) splits paragraphs; single <br> stays a line break.
+        paragraphs: list[list[str]] = [[]]
+        for line in lines:
+            if line:
+                paragraphs[-1].append(line)
+            elif paragraphs[-1]:
+                paragraphs.append([])
+        for para in paragraphs:
+            if not para:
+                continue
+            text = "\n".join(para)
+            kind = "heading" if tag in HEADING_TAGS else ("li" if tag == "li" else "p")
+            block = Block(
+                kind=kind,
+                text=text,
+                tag=tag,
+                classes=_classes(container) if container is not None else "",
+                links=links,
+                link_chars=min(link_chars, len(text)),
+                section=self.section,
+                emphasis=bool(container is not None and _whole_emphasis(container)),
+            )
+            if kind == "heading":
+                self.section = text
+            self.blocks.append(block)
+            links, link_chars = [], 0
+
+    # -- walking -----------------------------------------------------------------------
+    def walk(self, el: lxml.etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag or tag in SKIP_TAGS:
+            return
+        if tag == "img":
+            self.flush()
+            self.image(el, caption=None)
+            return
+        if tag == "br":
+            self.buf.append(_BR)
+            return
+        if tag in ("iframe", "video", "audio"):
+            self.flush()
+            self.embed(el)
+            return
+        if tag == "blockquote" and ("twitter-tweet" in _classes(el) or "twitter" in _classes(el)):
+            self.flush()
+            self.tweet(el)
+            return
+        if tag == "figure" or (tag == "div" and self._is_captioned_image_div(el)):
+            self.flush()
+            self.figure(el)
+            return
+        if tag == "a" or tag == "ok":
+            href = (el.get("href") or "").strip()
+            text = element_text(el)
+            if href:
+                link = Link(href, text)
+                self.links.append(link)
+                self.all_links.append(link)
+                self.link_chars += len(text)
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            self.flush()
+            self.block_stack.append(el)
+        if el.text:
+            self.buf.append(el.text)
+        children = list(el)
+        i = 0
+        while i < len(children):
+            child = children[i]
+            if child.tag == "img" and i + 1 < len(children) and _is_caption(children[i + 1]):
+                self.flush()
+                self.image(child, caption=element_text(children[i + 1]))
+                if children[i + 1].tail:
+                    self.buf.append(children[i + 1].tail)
+                i += 2
+                continue
+            self.walk(child)
+            if child.tail:
+                self.buf.append(child.tail)
+            i += 1
+        if is_block:
+            self.flush()
+            self.block_stack.pop()
+            if tag == "hr":
+                self.blocks.append(Block(kind="rule", section=self.section))
+
+    def _is_captioned_image_div(self, el: lxml.etree._Element) -> bool:
+        """<div><img/>caption text</div> or <div><img/><b>title</b>：caption</div> (galleries)."""
+        children = [c for c in el if isinstance(c.tag, str)]
+        if not children or children[0].tag != "img" or (el.text or "").strip():
+            return False
+        rest = children[1:]
+        if any(c.tag in BLOCK_TAGS and not _is_caption(c) for c in rest):
+            return False
+        return not any(c.tag == "img" for c in rest)
+
+    def figure(self, el: lxml.etree._Element) -> None:
+        imgs = [i for i in el.iter("img")]
+        caption_el = next(
+            (c for c in el.iter() if c.tag == "figcaption" or _is_caption(c)), None
+        )
+        title = None
+        if el.tag == "figure":
+            caption = element_text(caption_el) if caption_el is not None else None
+        else:
+            # gallery slide: <b>title</b>：caption, or plain caption text after the image
+            first = el[0]
+            after = [c for c in el if c is not first]
+            bold = next((c for c in after if c.tag in ("b", "strong")), None)
+            parts = [first.tail or ""]
+            for c in after:
+                parts.append(lxml.html.tostring(c, method="text", encoding="unicode"))
+            caption = normalize_inline("".join(parts))
+            if bold is not None:
+                title = element_text(bold)
+                if title and caption.startswith(title):
+                    caption = caption[len(title):].lstrip(" ：:")
+        if not imgs:
+            return
+        self.image(imgs[0], caption=caption or None, caption_title=title or None)
+
+    def image(self, el: lxml.etree._Element, caption: str | None, caption_title=None) -> None:
+        src = (el.get("src") or el.get("data-src") or el.get("data-original") or "").strip()
+        if not src:
+            return
+        self.blocks.append(
+            Block(
+                kind="image",
+                src=src,
+                alt=(el.get("alt") or "").strip() or None,
+                img_title=(el.get("title") or "").strip() or None,
+                caption=caption or None,
+                caption_title=caption_title,
+                width=el.get("width"),
+                height=el.get("height"),
+                classes=_classes(el),
+                section=self.section,
+            )
+        )
+
+    def embed(self, el: lxml.etree._Element) -> None:
+        src = el.get("src") or ""
+        if not src:
+            source = next(iter(el.iter("source")), None)
+            src = source.get("src") if source is not None else ""
+        tag = el.tag
+        kind = tag if tag in ("video", "audio") else "iframe"
+        if tag == "iframe" and re.search(r"youtube|youtu\.be|vimeo|dailymotion|bilibili", src):
+            kind = "video"
+        self.blocks.append(
+            Block(kind="embed", embed_type=kind, embed_url=src.strip() or None,
+                  section=self.section)
+        )
+
+    def tweet(self, el: lxml.etree._Element) -> None:
+        url = None
+        for a in el.iter("a"):
+            href = a.get("href") or ""
+            if re.search(r"twitter\.com/[^/]+/status/\d+|x\.com/[^/]+/status/\d+", href):
+                url = href.split("?")[0]
+        ps = [element_text(p) for p in el.iter("p")]
+        text = " ".join(p for p in ps if p) or None
+        for a in el.iter("a"):
+            self.all_links.append(Link(a.get("href") or "", element_text(a)))
+        self.blocks.append(
+            Block(kind="embed", embed_type="tweet", embed_url=url, text=text or "",
+                  section=self.section)
+        )
+
+
+def _is_caption(el: lxml.etree._Element) -> bool:
+    if not isinstance(el.tag, str):
+        return False
+    if el.tag in ("figcaption", "small"):
+        return True
+    if _has_class(el, CAPTION_CLASSES):
+        return True
+    # <div><small>caption</small></div>: a wrapper whose only content is a <small>
+    kids = [c for c in el if isinstance(c.tag, str)]
+    return (
+        el.tag in ("div", "p", "span")
+        and len(kids) == 1
+        and kids[0].tag == "small"
+        and not (el.text or "").strip()
+        and not (kids[0].tail or "").strip()
+    )
+
+
+def _whole_emphasis(el: lxml.etree._Element) -> bool:
+    """True when all of a block's text sits inside one <strong>/<b>/<em>/<i>."""
+    kids = [c for c in el if isinstance(c.tag, str)]
+    if len(kids) != 1 or (el.text or "").strip() or (kids[0].tail or "").strip():
+        return False
+    return kids[0].tag in ("strong", "b", "em", "i")
+
+
+def html_to_blocks(html: str | lxml.html.HtmlElement) -> tuple[list[Block], list[Link]]:
+    """Blocks of an HTML fragment, and every link met (for tags and related-link detection)."""
+    root = parse_fragment(html) if isinstance(html, str) else html
+    walker = _Walker()
+    walker.walk(root)
+    walker.flush()
+    return walker.blocks, walker.all_links
+
+
+def iter_text_blocks(blocks: list[Block]) -> Iterator[Block]:
+    return (b for b in blocks if b.kind in ("p", "heading", "li"))

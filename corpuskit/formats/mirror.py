@@ -1,0 +1,120 @@
+"""Mirror pages: Markdown wrappers around an article's HTML, as mirrored to GitHub.
+
+    ### title
+    ---                                   (or a 24-dash underline)
+    #### [首页](…) | [评论](…) …           (navigation, at the top or the end)
+    <div><img …/><div class="caption">…</div></div><hr/><div class="post_content">…</div>
+    <img src='http://mirror/…/n1.md' width='0px' height='0px'/>   (names the mirror page)
+    ---
+    原文链接（需翻墙）：https://www.epochtimes.com/gb/23/7/26/n14042248.htm
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+from ..assemble import Draft, ExtractionError, assemble
+from ..blocks import Block, html_to_blocks, parse_fragment
+from ..data import Article
+from ..sources import Capture
+
+NAME = "mirror"
+
+_TITLE_RE = re.compile(r"^\s*#{1,3}[ \t]+(?P<title>[^\n]+?)[ \t]*#*[ \t]*$", re.M)
+_ORIGINAL_RE = re.compile(
+    r"(?:原文链接|原文地址|原文網址|原文連結)(?:[（(][^）)\n]{0,20}[）)])?\s*[：:]\s*"
+    r"(?P<url>https?://[^\s<>\"'）)]+)"
+)
+_PIXEL_RE = re.compile(
+    r"""<img[^>]*?src=['"](?P<src>[^'"]+)['"][^>]*?width=['"]?0(?:px)?['"]?[^>]*>""", re.I
+)
+# Markdown lines that are mirror furniture, never article content.
+_FURNITURE_RES = (
+    re.compile(r"^\s*#{1,6}\s*\[.*$", re.M),  # navigation: #### [首页](…) | …
+    re.compile(r"^\s*[-=]{3,}\s*$", re.M),  # rules and title underlines
+    re.compile(r"^.*手机上长按并复制下列链接或二维码分享本文章.*$(?:\n.*){0,6}", re.M),
+)
+# Body containers seen in mirrors, most specific first.
+BODY_XPATH = (
+    "//*[@id='artbody']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' post_content ')]",
+    "//*[contains(@class, 'ar_articleContent')]",
+    "//*[contains(@class, 'StandardArticleBody_body')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' wsw ')]",
+    "//*[@itemprop='articleBody']",
+)
+
+
+def sniff(text: str) -> bool:
+    m = _TITLE_RE.search(text[:2000])
+    if not m or text[: m.start()].strip():
+        return False
+    return bool(_ORIGINAL_RE.search(text) or _PIXEL_RE.search(text) or "<div" in text)
+
+
+def read(capture: Capture) -> list[Article]:
+    text = capture.text.replace("\r\n", "\n").replace("\r", "\n")
+    m = _TITLE_RE.search(text)
+    if not m:
+        raise ExtractionError("no_title", "mirror page without a '### title' line")
+    title = m.group("title")
+    rest = text[m.end():]
+
+    original = None
+    for om in _ORIGINAL_RE.finditer(rest):
+        original = om.group("url").rstrip(".,;，。")
+    mirror_url = None
+    pm = _PIXEL_RE.search(rest)
+    if pm:
+        mirror_url = pm.group("src")
+
+    html = _ORIGINAL_RE.sub("", rest)
+    html = _PIXEL_RE.sub("", html)
+    for furniture in _FURNITURE_RES:
+        html = furniture.sub("", html)
+    root = parse_fragment(html)
+    body = _find_body(root)
+
+    lead: list[Block] = []
+    if body is not None:
+        # images before the body container (the featured picture with its caption) are leads
+        before = _elements_before(root, body)
+        for el in before:
+            blocks, _ = html_to_blocks(el)
+            lead += [b for b in blocks if b.kind == "image"]
+        blocks, links = html_to_blocks(body)
+    else:
+        blocks, links = html_to_blocks(root)
+
+    draft = Draft(
+        format=NAME,
+        title=title,
+        source_url=original,
+        blocks=blocks,
+        links=links,
+        lead_images=lead,
+        mirror_url=mirror_url,
+    )
+    if original is None:
+        draft.warnings.append("no_original_url")
+    return [assemble(draft, capture)]
+
+
+def _find_body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    for xp in BODY_XPATH:
+        found = root.xpath(xp)
+        if found:
+            return found[0]
+    return None
+
+
+def _elements_before(root: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> list:
+    """Top-level elements of ``root`` that come before the one holding ``body``."""
+    out = []
+    for child in root:
+        if child is body or body in child.iterdescendants():
+            break
+        out.append(child)
+    return out

@@ -1,0 +1,198 @@
+"""The outlet table: one small rule set per news organisation, and the generic rules.
+
+Everything outlet-specific (names, domains, time zone, title suffixes, byline and copyright
+forms, boilerplate lines, images that are not pictures) lives here, so that adapters stay
+layout-only. To support a new outlet, add one ``OutletRule`` below.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from .urls import registered_domain
+
+
+@dataclass(frozen=True)
+class OutletRule:
+    id: str
+    name: str
+    domains: tuple[str, ...]
+    tz: str | None = None  # the zone of dates the outlet writes without one
+    # other names the outlet goes by in feeds and mirrors (front-matter author, title suffix)
+    aliases: tuple[str, ...] = ()
+    # regexes removed from the end (or start) of titles: " – 法国国际广播电台 - RFI"
+    title_noise: tuple[str, ...] = ()
+    # paragraphs (full match, after normalisation) that are boilerplate for this outlet
+    boilerplate: tuple[str, ...] = ()
+    # image URLs that are not article pictures (logos, share cards, icons)
+    junk_images: tuple[str, ...] = ()
+    # byline paragraphs: regexes with named groups ``authors`` / ``editors``
+    bylines: tuple[str, ...] = ()
+
+
+OUTLETS: tuple[OutletRule, ...] = (
+    OutletRule(
+        "epochtimes", "大纪元", ("epochtimes.com", "epochtimes.com.tw", "epochweekly.com"),
+        tz="Asia/Taipei", aliases=("大纪元", "大紀元", "Epoch Times"),
+        bylines=(
+            r"[（(](?:大纪元|大紀元)(?:记者|記者|特约记者|特約記者|专栏作家)(?P<authors>[^）)]{1,40}?)"
+            r"(?:综合|綜合)?(?:报导|報導|报道|採訪報導|采访报导)[）)]",
+        ),
+    ),
+    OutletRule("ntdtv", "新唐人", ("ntdtv.com", "ntdtv.com.tw"), tz="America/New_York",
+               aliases=("新唐人",)),
+    OutletRule("minghui", "明慧网", ("minghui.org", "minghui.org.tw"), tz="Asia/Shanghai",
+               aliases=("明慧网", "明慧網")),
+    OutletRule(
+        "dw", "德国之声", ("dw.com", "dw.de"), tz="UTC", aliases=("德国之声", "德國之聲", "DW"),
+        title_noise=(r"\s*[|｜–-]\s*DW\s*[|｜–-]?\s*[\d.]*$",),
+    ),
+    OutletRule(
+        "rfa", "自由亚洲电台", ("rfa.org",), tz="America/New_York",
+        aliases=("自由亚洲电台", "自由亞洲電台", "RFA"),
+    ),
+    OutletRule(
+        "voa", "美国之音", ("voachinese.com", "voanews.com", "voacantonese.com"),
+        tz="America/New_York", aliases=("美国之音", "美國之音", "VOA"),
+    ),
+    OutletRule(
+        "reuters", "路透", ("reuters.com", "thomsonreuters.com"), tz="UTC",
+        aliases=("路透", "路透社", "Reuters"),
+        boilerplate=(r"我们的标准：.*", r"汤森路透“信任原则”"),
+    ),
+    OutletRule(
+        "rfi", "法国国际广播电台", ("rfi.fr",), tz="Europe/Paris",
+        aliases=("法广", "法國國際廣播電台", "法国国际广播电台", "RFI"),
+        title_noise=(r"\s*[–-]\s*(?:法国国际广播电台|法國國際廣播電台)\s*-\s*RFI$",),
+        junk_images=(r"static\.rfi\.fr/meta_og_twcards/",),
+    ),
+    OutletRule(
+        "bbc", "BBC", ("bbc.com", "bbc.co.uk"), tz="Europe/London",
+        aliases=("BBC", "BBC中文", "BBC 中文"),
+        title_noise=(r"\s*-\s*BBC\s*News\s*中文$",),
+    ),
+    OutletRule("ft", "FT中文网", ("ft.com", "ftchinese.com", "ftacademy.cn"),
+               tz="Asia/Shanghai", aliases=("金融时报", "FT中文网", "英国金融时报")),
+    OutletRule("cna", "中央社", ("cna.com.tw",), tz="Asia/Taipei", aliases=("中央社",)),
+    OutletRule("zaobao", "联合早报", ("zaobao.com", "zaobao.com.sg"), tz="Asia/Singapore",
+               aliases=("联合早报", "聯合早報")),
+    OutletRule("nytimes", "纽约时报", ("nytimes.com", "nytchina.com", "cn.nytimes.com"),
+               tz="America/New_York", aliases=("纽约时报", "紐約時報", "NYT")),
+    OutletRule("economist", "经济学人", ("economist.com",), tz="Europe/London",
+               aliases=("经济学人", "The Economist")),
+    OutletRule("soundofhope", "希望之声", ("soundofhope.org",), tz="America/New_York",
+               aliases=("希望之声",)),
+    OutletRule("secretchina", "看中国", ("secretchina.com",), tz="America/New_York",
+               aliases=("看中国",)),
+    OutletRule("wsj", "华尔街日报", ("wsj.com", "cn.wsj.com"), tz="America/New_York",
+               aliases=("华尔街日报",)),
+    OutletRule("initium", "端传媒", ("theinitium.com",), tz="Asia/Hong_Kong",
+               aliases=("端传媒",)),
+    OutletRule("matters", "Matters", ("matters.news", "matters.town"), aliases=("Matters",)),
+)
+
+
+@dataclass(frozen=True)
+class GenericRules:
+    """Rules that hold for every outlet."""
+
+    # Paragraphs that are never article text.
+    boilerplate: tuple[str, ...] = (
+        r"获取更多RSS[：:]?.*",
+        r"https?://feedx\.\w+.*",
+        r"(?:原文链接|原文地址|原文網址)(?:（[^）]*）)?[：:].*",
+        r"手机上长按并复制下列链接或二维码分享本文章[：:].*",
+        r"(?:点击|點擊)?(?:订阅|訂閱).{0,20}(?:频道|頻道|newsletter).*",
+        r"本文网址[：:].*",
+        r"#",
+    )
+    # A paragraph that is a copyright statement goes to ``rights``.
+    rights: tuple[str, ...] = (
+        r"©.*", r"\(c\)\s*\d{4}.*", r"Copyright\s.*", r"版权所有.*", r"版權所有.*",
+        r".{0,40}版权声明[：:].*", r".{0,40}版權聲明[：:].*",
+    )
+    # Bylines: whole paragraphs (or trailing parts of one) naming authors and editors.
+    bylines: tuple[str, ...] = (
+        r"^(?:责任编辑|責任編輯|责编|責編|编辑|編輯|网编|網編)\s*[：:]\s*(?P<editors>[^#]+?)\s*#?$",
+    )
+    # Image URLs that are not pictures of the article.
+    junk_images: tuple[str, ...] = (
+        r"icon", r"logo", r"qrcode", r"qr[-_]?code", r"/qr/", r"feedx", r"banner",
+        r"spacer\.gif", r"pixel\.gif", r"/ad[sv]?/", r"\+\+plone\+\+", r"emoji",
+        r"gfw-breaker\.win", r"\.md$",
+    )
+
+
+GENERIC = GenericRules()
+
+# Byline labels and the list they feed.
+BYLINE_LABELS: dict[str, str] = {
+    "记者": "authors", "記者": "authors", "作者": "authors", "撰稿": "authors",
+    "采访": "authors", "採訪": "authors", "报道": "authors", "撰文": "authors",
+    "文": "authors", "发稿": "editors", "發稿": "editors",
+    "责任编辑": "editors", "責任編輯": "editors", "责编": "editors", "責編": "editors",
+    "网编": "editors", "網編": "editors", "编辑": "editors", "編輯": "editors",
+}
+
+
+@cache
+def _by_domain() -> dict[str, OutletRule]:
+    return {d: rule for rule in OUTLETS for d in rule.domains}
+
+
+@cache
+def _by_alias() -> dict[str, OutletRule]:
+    table = {}
+    for rule in OUTLETS:
+        for name in (rule.name, *rule.aliases):
+            table[name.lower()] = rule
+    return table
+
+
+def rule_for_url(url: str | None) -> OutletRule | None:
+    if not url:
+        return None
+    domain = registered_domain(url)
+    return _by_domain().get(domain or "")
+
+
+def rule_for_name(name: str | None) -> OutletRule | None:
+    if not name:
+        return None
+    return _by_alias().get(name.strip().lower())
+
+
+def rule_by_id(outlet_id: str) -> OutletRule | None:
+    return next((r for r in OUTLETS if r.id == outlet_id), None)
+
+
+@dataclass
+class Compiled:
+    """An outlet's rules merged with the generic ones and compiled once."""
+
+    rule: OutletRule | None
+    boilerplate: re.Pattern[str]
+    rights: re.Pattern[str]
+    junk_images: re.Pattern[str]
+    bylines: list[re.Pattern[str]] = field(default_factory=list)
+    title_noise: list[re.Pattern[str]] = field(default_factory=list)
+
+
+def _alt(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.DOTALL)
+
+
+@cache
+def compiled(outlet_id: str | None) -> Compiled:
+    rule = rule_by_id(outlet_id) if outlet_id else None
+    own = rule or OutletRule("", "", ())
+    return Compiled(
+        rule=rule,
+        boilerplate=_alt(GENERIC.boilerplate + own.boilerplate),
+        rights=_alt(GENERIC.rights),
+        junk_images=_alt(GENERIC.junk_images + own.junk_images),
+        bylines=[re.compile(p) for p in own.bylines + GENERIC.bylines],
+        title_noise=[re.compile(p) for p in own.title_noise],
+    )

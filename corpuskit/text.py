@@ -1,0 +1,97 @@
+"""CJK-correct whitespace and character clean-up for text taken out of pretty-printed HTML.
+
+The captures were pretty-printed: every inline tag sits on its own indented line, so a
+Chinese sentence comes apart into pieces joined by "newline + indentation". That whitespace is
+an artefact between CJK characters and must go, while a space between Latin words is real.
+No library does this split (ftfy and unicodedata normalise characters, not layout), so the
+rules are written here and tested with hypothesis (tests/test_text.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Han (BMP, extension A, compatibility, supplementary planes), kana, hangul, bopomofo.
+_CJK_LETTER = (
+    "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+)
+# CJK and full-width punctuation: space next to these is never meaningful.
+_CJK_PUNCT = "\u3000-\u303f\ufe10-\ufe1f\ufe30-\ufe4f\uff00-\uff65"
+# Characters that sit between Chinese and Latin text alike; they take the class of what is
+# beyond them (“泄密” is Chinese, “hello” is not).
+_NEUTRAL = "\u2018\u2019\u201c\u201d\u2026\u2014\u2013\u00b7\u2027\u30fb\"'"
+
+_cjk_re = re.compile(f"[{_CJK_LETTER}{_CJK_PUNCT}]")
+_cjk_punct_re = re.compile(f"[{_CJK_PUNCT}]")
+_neutral = set(_NEUTRAL)
+# Zero-width and bidi formatting characters that carry nothing in news text.
+_invisible_re = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e]")
+# C0/C1 controls except tab/newline (a stray \x08 or \x1b in a capture), and DEL.
+_control_re = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ws_run_re = re.compile(r"\s+")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_cjk_re.match(ch))
+
+
+def _class_of(text: str, index: int, step: int) -> str:
+    """Class of the first non-neutral character from ``index`` going ``step``: cjk, other, edge."""
+    while 0 <= index < len(text):
+        ch = text[index]
+        if ch not in _neutral:
+            return "cjk" if _cjk_re.match(ch) else "other"
+        index += step
+    return "edge"
+
+
+def clean_chars(text: str) -> str:
+    """NFC, with invisible formatting and control characters removed (the raw bytes keep them)."""
+    text = unicodedata.normalize("NFC", text)
+    text = _invisible_re.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _control_re.sub("", text)
+
+
+def normalize_inline(text: str) -> str:
+    """One line of prose: pretty-printer whitespace removed around CJK, Latin spaces kept single.
+
+    - a whitespace run with a line break next to a CJK character is removed
+      (``大纪元记者\\n   朝鲜`` → ``大纪元记者朝鲜``);
+    - a run next to CJK punctuation is removed (``（法新社柏林11日电）    连接`` → ``…电）连接``);
+    - any other run becomes one space (``Nord Stream\\n  2`` → ``Nord Stream 2``; an author's
+      ``于 9 月 13 日`` and a headline's ``访问 被指`` keep their single spaces);
+    - leading and trailing whitespace is dropped.
+    """
+    text = clean_chars(text)
+
+    def fix(m: re.Match[str]) -> str:
+        start, end = m.start(), m.end()
+        if start == 0 or end == len(text):
+            return ""
+        left, right = text[start - 1], text[end]
+        if _cjk_punct_re.match(left) or _cjk_punct_re.match(right):
+            return ""
+        run = m.group()
+        left_cls, right_cls = _class_of(text, start - 1, -1), _class_of(text, end, 1)
+        if ("\n" in run or "\t" in run) and "cjk" in (left_cls, right_cls):
+            return ""
+        return " "
+
+    return _ws_run_re.sub(fix, text)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a ``text`` field (separated by one blank line)."""
+    return [p for p in text.split("\n\n") if p.strip()]
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def strip_bracket_edges(text: str) -> str:
+    """Strip whitespace and full-width padding often left at a paragraph's edges."""
+    return text.strip(" \t\n\u3000\u00a0")

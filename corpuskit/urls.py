@@ -1,0 +1,115 @@
+"""URLs: tracking-parameter removal, canonical form for ids, image-proxy unwrapping, domains."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+
+import tldextract
+from w3lib.url import canonicalize_url, safe_url_string, url_query_cleaner
+
+# Query parameters that identify how a link was shared, never which article it is.
+# Kept short on purpose: a name like "id" or "n" can be the article's key on some sites.
+TRACKING_PARAMS = (
+    "feedType", "feedName", "utm_source", "utm_medium", "utm_campaign", "utm_term",
+    "utm_content", "utm_name", "utm_id", "fbclid", "gclid", "ref_src", "spm", "ocid",
+    "cmpid", "mc_cid", "mc_eid", "_ga",
+)
+_tracking_prefixes = ("utm_",)
+
+# The bundled Public Suffix List snapshot only: no fetch at run time, no cache on disk.
+_extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def is_http_url(url: str | None) -> bool:
+    if not url:
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def clean_url(url: str) -> str | None:
+    """The URL as published: trimmed, percent-safe, tracking parameters and fragment removed.
+
+    Returns None for anything that is not an absolute http(s) URL (relative links,
+    ``javascript:``, ``data:``), so that such values never reach a record.
+    """
+    url = url.strip().strip("<>\"'")
+    if not is_http_url(url):
+        return None
+    try:
+        url = safe_url_string(url)
+        parts = urlsplit(url)
+        query = "&".join(
+            p for p in parts.query.split("&")
+            if p and not _is_tracking(p.split("=", 1)[0])
+        )
+        # collapse the doubled slash some feeds write after the host (rfi.fr//cn/…)
+        path = re.sub(r"^/{2,}", "/", parts.path) or "/"
+        return urlunsplit((parts.scheme, parts.netloc.lower(), path, query, ""))
+    except ValueError:
+        return None
+
+
+def _is_tracking(name: str) -> bool:
+    return name in TRACKING_PARAMS or name.startswith(_tracking_prefixes)
+
+
+def canonical_url(url: str) -> str:
+    """Canonical form for identity: w3lib's canonicalisation (sorted query, normalised
+    percent-encoding, no fragment), lowercase host, http and https treated alike."""
+    url = canonicalize_url(url_query_cleaner(url, TRACKING_PARAMS, remove=True))
+    return re.sub(r"^https?://", "//", url)
+
+
+def article_id(url: str | None, raw: bytes) -> str:
+    """16 hex digits of SHA-256 over the canonical URL, or over the raw bytes without one."""
+    material = canonical_url(url).encode("utf-8") if url else b"raw:" + raw
+    return hashlib.sha256(material).hexdigest()[:16]
+
+
+_PROXY_HOSTS = ("images.weserv.nl", "wsrv.nl")
+
+
+def unwrap_image_proxy(url: str) -> str | None:
+    """The image's own URL behind a resizing proxy, or None when ``url`` is not proxied.
+
+    ``https://images.weserv.nl/?url=static.dw.com/image/1.jpg`` → ``https://static.dw.com/image/1.jpg``;
+    ``https://thumbor.ftacademy.cn/unsafe/1340x754/https://…/a.jpg`` → ``https://…/a.jpg``.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    inner: str | None = None
+    if host in _PROXY_HOSTS:
+        values = parse_qs(parts.query).get("url")
+        if values:
+            inner = values[0]
+    elif "/unsafe/" in parts.path:  # thumbor: /unsafe/<options>/<image url>
+        m = re.search(r"/unsafe/(?:[^/]+/)*?((?:https?:/)?/?[\w.-]+\.[a-z]{2,}/.+)$", parts.path)
+        if m:
+            inner = m.group(1)
+    if not inner:
+        return None
+    inner = unquote(inner) if "%2F" in inner or "%3A" in inner else inner
+    inner = re.sub(r"^(https?):/(?!/)", r"\1://", inner)
+    if not re.match(r"^https?://", inner):
+        inner = "https://" + inner.lstrip("/")
+    nested = unwrap_image_proxy(inner)
+    return nested or (inner if is_http_url(inner) else None)
+
+
+@cache
+def registered_domain(url: str) -> str | None:
+    """reuters.com for https://cn.reuters.com/…, bbc.co.uk for https://www.bbc.co.uk/…"""
+    host = urlsplit(url).hostname or ""
+    parts = _extract(host)
+    domain = getattr(parts, "top_domain_under_public_suffix", None) or parts.registered_domain
+    return domain or (host or None)
