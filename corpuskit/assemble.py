@@ -23,7 +23,7 @@ from .language import detect_language
 from .outlets import BYLINE_LABELS, Compiled, OutletRule, compiled, rule_for_name, rule_for_url
 from .sources import Capture
 from .text import clean_chars, join_paragraphs, normalize_inline
-from .urls import article_id, clean_url, is_http_url, registered_domain, unwrap_image_proxy
+from .urls import article_id, clean_url, registered_domain, safe_uri, unwrap_image_proxy
 
 
 class ExtractionError(ValueError):
@@ -145,15 +145,16 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def make_image(block: Block, role: str, rules: Compiled, base_url: str | None) -> Image | None:
-    src = (block.src or "").strip()
-    if not is_http_url(src):
+    src = safe_uri(block.src or "")
+    if src is None:
         return None  # relative (/++plone++/icon.png), data: and javascript: URLs are no picture
     if rules.junk_images.search(src):
         return None
     if block.width in ("0", "0px", "1", "1px") or block.height in ("0", "0px", "1", "1px"):
         return None  # tracking pixel
     caption, credit = split_credit(clean_chars(block.caption) if block.caption else None)
-    original = unwrap_image_proxy(src)
+    unwrapped = unwrap_image_proxy(src)
+    original = safe_uri(unwrapped) if unwrapped else None
     return Image(
         url=src,
         original_url=original if original and original != src else None,
@@ -202,8 +203,8 @@ def assemble(draft: Draft, capture: Capture) -> Article:
             continue
         if block.kind == "embed":
             if block.embed_url or block.text:
-                embeds.append(Embed(block.embed_type or "iframe",
-                                    block.embed_url, block.text or None))
+                embed_url = safe_uri(block.embed_url or "") or block.embed_url or None
+                embeds.append(Embed(block.embed_type or "iframe", embed_url, block.text or None))
             continue
         if block.kind == "rule":
             continue
@@ -280,7 +281,7 @@ def assemble(draft: Draft, capture: Capture) -> Article:
             path=capture.path,
             sha256=capture.sha256,
             bytes=len(capture.raw),
-            mirror_url=draft.mirror_url if is_http_url(draft.mirror_url) else None,
+            mirror_url=safe_uri(draft.mirror_url) if draft.mirror_url else None,
             encoding=capture.decoded.encoding,
         ),
         warnings=_unique(warnings),

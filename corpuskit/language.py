@@ -28,7 +28,7 @@ def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
 def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def chinese_script(text: str) -> str | None:

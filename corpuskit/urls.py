@@ -33,17 +33,31 @@ def is_http_url(url: str | None) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+_stray_percent = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def safe_uri(url: str) -> str | None:
+    """An absolute http(s) URL as a valid URI: non-ASCII percent-encoded (w3lib), a stray
+    ``%`` (a title's "80%" pasted into a path) escaped as ``%25``; None if not http(s)."""
+    url = url.strip()
+    if not is_http_url(url):
+        return None
+    try:
+        return safe_url_string(_stray_percent.sub("%25", url))
+    except ValueError:
+        return None
+
+
 def clean_url(url: str) -> str | None:
     """The URL as published: trimmed, percent-safe, tracking parameters and fragment removed.
 
     Returns None for anything that is not an absolute http(s) URL (relative links,
     ``javascript:``, ``data:``), so that such values never reach a record.
     """
-    url = url.strip().strip("<>\"'")
-    if not is_http_url(url):
+    url = safe_uri(url.strip().strip("<>\"'"))
+    if url is None:
         return None
     try:
-        url = safe_url_string(url)
         parts = urlsplit(url)
         query = "&".join(
             p for p in parts.query.split("&")

@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
 from ..assemble import Draft, ExtractionError, assemble
 from ..blocks import Block, html_to_blocks
 from ..data import Article
 from ..dates import epoch_ms_to_utc, parse_iso, parse_page_date
 from ..outlets import rule_for_name, rule_for_url
 from ..sources import Capture
+from .frontmatter import split_front_matter
 
 NAME = "feed"
 
-_FRONT_RE = re.compile(r"\A\ufeff?---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*\n", re.S)
 _EPOCH_RE = re.compile(r"^\s*<!--\s*(?P<ms>\d{10,13})\s*-->\s*$", re.M)
 # [title](url): titles may hold brackets of their own ([[World] …](…)), so the URL is the
 # last "](…)" on the line.
@@ -34,7 +32,7 @@ _UNDERLINE_RE = re.compile(r"^\s*-{3,}\s*$", re.M)
 
 
 def sniff(text: str) -> bool:
-    body = _strip_front_matter(text)[1]
+    body = split_front_matter(text)[1]
     head = body.lstrip()[:4000]
     if head.startswith("<!--") and _EPOCH_RE.match(head):
         return True
@@ -42,33 +40,9 @@ def sniff(text: str) -> bool:
     return bool(m and _UNDERLINE_RE.search(head, m.end()))
 
 
-def _strip_front_matter(text: str) -> tuple[dict, str]:
-    m = _FRONT_RE.match(text)
-    if not m:
-        return {}, text
-    return _parse_front_matter(m.group("yaml")), text[m.end():]
-
-
-def _parse_front_matter(src: str) -> dict:
-    """YAML front matter; generators write unquoted titles with colons, so fall back to
-    ``key: value`` lines when YAML refuses it."""
-    try:
-        data = yaml.safe_load(src)
-        if isinstance(data, dict):
-            return data
-    except yaml.YAMLError:
-        pass
-    data = {}
-    for line in src.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and re.fullmatch(r"[A-Za-z_]+", key.strip()):
-            data[key.strip()] = value.strip().strip('"')
-    return data
-
-
 def read(capture: Capture) -> list[Article]:
     text = capture.text.replace("\r\n", "\n").replace("\r", "\n")
-    front, body = _strip_front_matter(text)
+    front, body = split_front_matter(text)
     warnings: list[str] = []
 
     captured_at = None
