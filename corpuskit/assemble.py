@@ -16,6 +16,7 @@ from .dates import (
     Published,
     date_from_url,
     find_dateline,
+    parse_page_date,
     parse_utc,
     resolve_dateline,
 )
@@ -62,6 +63,11 @@ class Draft:
 
 
 GALLERY_HEADING = re.compile(r"图集|圖集|组图|組圖|相册|相冊|gallery|幻灯|slideshow", re.I)
+# Headings of related-article link lists; the link-dense paragraphs after them go too.
+RELATED_HEADING = re.compile(
+    r"\s*[【\[]?(?:延伸閱讀|延伸阅读|相关新闻|相關新聞|相关阅读|相關閱讀|相关文章|相關文章|推荐阅读|"
+    r"推薦閱讀|更多新闻|更多新聞|相关报道|相關報導|Related(?: (?:stories|articles|coverage))?)"
+    r"[】\]]?\s*[：:]?\s*", re.I)
 _TAG_URL = re.compile(r"/(?:tag|tags|topic|keyword)s?/|[?&](?:tag|keyword)=", re.I)
 _CREDIT_WORDS = re.compile(
     r"[A-Za-z]{2}|摄影|摄|攝|图片|圖片|图源|圖源|供图|供圖|提供|截图|截圖|资料|資料|合成|"
@@ -153,6 +159,8 @@ def make_image(block: Block, role: str, rules: Compiled, base_url: str | None) -
     if block.width in ("0", "0px", "1", "1px") or block.height in ("0", "0px", "1", "1px"):
         return None  # tracking pixel
     caption, credit = split_credit(clean_chars(block.caption) if block.caption else None)
+    if block.credit:  # a credit element of its own (BBC's copyright line) beats parentheses
+        caption, credit = (block.caption or None), block.credit
     unwrapped = unwrap_image_proxy(src)
     original = safe_uri(unwrapped) if unwrapped else None
     return Image(
@@ -187,6 +195,8 @@ def assemble(draft: Draft, capture: Capture) -> Article:
     url_date = date_from_url(url, rules.rule.tz if rules.rule else None)
     captured = parse_utc(draft.captured_at)
     dateline_seen = False
+    page_date_seen = False
+    in_related = False  # inside a "延伸閱讀" block of links
 
     for block in draft.lead_images:
         img = make_image(block, "lead", rules, url)
@@ -195,8 +205,9 @@ def assemble(draft: Draft, capture: Capture) -> Article:
 
     for block in draft.blocks:
         if block.kind == "image":
+            # a slide with a bold title (DW) or anything under a 相关图集 heading
             in_gallery = block.section and GALLERY_HEADING.search(block.section)
-            role = "gallery" if in_gallery else "inline"
+            role = "gallery" if in_gallery or block.caption_title else "inline"
             img = make_image(block, role, rules, url)
             if img:
                 images.append(img)
@@ -205,6 +216,13 @@ def assemble(draft: Draft, capture: Capture) -> Article:
             if block.embed_url or block.text:
                 embed_url = safe_uri(block.embed_url or "") or block.embed_url or None
                 embeds.append(Embed(block.embed_type or "iframe", embed_url, block.text or None))
+            continue
+        if block.kind == "time":
+            if not page_date_seen:
+                found = parse_page_date(block.text, rules.rule.tz if rules.rule else None)
+                if found is not None:
+                    page_date_seen = True
+                    published.insert(len(draft.published), found)
             continue
         if block.kind == "rule":
             continue
@@ -215,6 +233,12 @@ def assemble(draft: Draft, capture: Capture) -> Article:
             continue
         if block.kind == "li" and block.link_density > 0.8:
             continue  # related-link list
+        if RELATED_HEADING.fullmatch(text):
+            in_related = True
+            continue
+        if in_related and block.link_density > 0.5:
+            continue
+        in_related = False
         if rules.boilerplate.fullmatch(text):
             continue
         if rules.rights.fullmatch(text):

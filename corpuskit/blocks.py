@@ -27,7 +27,10 @@ SKIP_TAGS = frozenset({
     "script", "style", "noscript", "template", "head", "title", "meta", "link", "button",
     "select", "option", "textarea", "input", "svg", "math", "object", "embed", "map", "canvas",
 })
-CAPTION_CLASSES = ("caption", "image-caption", "img-caption", "wp-caption-text", "photo-caption")
+CAPTION_CLASSES = (
+    "caption", "image-caption", "img-caption", "wp-caption-text", "photo-caption", "picinfo",
+    "pic-caption", "imgCaption", "figcaption",
+)
 
 # A line break inside a paragraph; normalize_inline() would take "\n" for pretty-printing.
 _BR = "\x1e"
@@ -43,7 +46,8 @@ class Link:
 class Block:
     """One unit of the body in document order.
 
-    kind: ``p`` (prose), ``heading``, ``li`` (list item), ``image``, ``embed``.
+    kind: ``p`` (prose), ``heading``, ``li`` (list item), ``image``, ``embed``, ``time``
+    (a ``<time datetime>`` value), ``rule`` (``<hr>``).
     """
 
     kind: str
@@ -58,6 +62,7 @@ class Block:
     img_title: str | None = None
     caption: str | None = None
     caption_title: str | None = None
+    credit: str | None = None
     width: str | None = None
     height: str | None = None
     # embeds
@@ -100,18 +105,38 @@ def _has_class(el: lxml.etree._Element, names: tuple[str, ...]) -> bool:
     return any(n in cls for n in names)
 
 
-def element_text(el: lxml.etree._Element) -> str:
-    """Normalised text of an element, <br> as a space."""
+_HIDDEN_CLASS = re.compile(r"visually-?hidden|sr-only|screen-reader|offscreen", re.I)
+_CREDIT_CLASS = re.compile(r"copyright|credit|byline-image|photo-source", re.I)
+
+
+def is_hidden(el: lxml.etree._Element) -> bool:
+    """Screen-reader-only text (BBC's "图像加注文字，"): not part of what the page shows."""
+    cls = el.get("class")
+    return bool(cls and _HIDDEN_CLASS.search(cls))
+
+
+def element_text(el: lxml.etree._Element, skip: lxml.etree._Element | None = None) -> str:
+    """Normalised visible text of an element (<br> as a line break, hidden text left out).
+
+    ``skip`` names a descendant whose text is not wanted (a credit inside a caption).
+    """
     parts: list[str] = []
-    for node in el.iter():
-        if node is not el and node.tag in SKIP_TAGS:
-            continue
+
+    def visit(node: lxml.etree._Element) -> None:
         if node.tag == "br":
             parts.append("\n")
-        if node.text and node.tag not in SKIP_TAGS and isinstance(node.tag, str):
-            parts.append(node.text)
+        elif (
+            isinstance(node.tag, str) and node.tag not in SKIP_TAGS and not is_hidden(node)
+            and node is not skip
+        ):
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                visit(child)
         if node is not el and node.tail:
             parts.append(node.tail)
+
+    visit(el)
     return normalize_inline("".join(parts))
 
 
@@ -164,7 +189,7 @@ class _Walker:
     # -- walking -----------------------------------------------------------------------
     def walk(self, el: lxml.etree._Element) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or tag in SKIP_TAGS:
+        if not tag or tag in SKIP_TAGS or is_hidden(el):
             return
         if tag == "img":
             self.flush()
@@ -176,6 +201,12 @@ class _Walker:
         if tag in ("iframe", "video", "audio"):
             self.flush()
             self.embed(el)
+            return
+        if tag == "time" and el.get("datetime"):
+            # a machine-readable date shown with the article (VOA, BBC): a date, not prose
+            self.flush()
+            self.blocks.append(Block(kind="time", text=el.get("datetime", "").strip(),
+                                     section=self.section))
             return
         if tag == "blockquote" and ("twitter-tweet" in _classes(el) or "twitter" in _classes(el)):
             self.flush()
@@ -203,9 +234,10 @@ class _Walker:
         i = 0
         while i < len(children):
             child = children[i]
-            if child.tag == "img" and i + 1 < len(children) and _is_caption(children[i + 1]):
+            img = _single_image(child)
+            if img is not None and i + 1 < len(children) and _is_caption(children[i + 1]):
                 self.flush()
-                self.image(child, caption=element_text(children[i + 1]))
+                self.image(img, caption=element_text(children[i + 1]))
                 if children[i + 1].tail:
                     self.buf.append(children[i + 1].tail)
                 i += 2
@@ -231,13 +263,17 @@ class _Walker:
         return not any(c.tag == "img" for c in rest)
 
     def figure(self, el: lxml.etree._Element) -> None:
-        imgs = [i for i in el.iter("img")]
-        caption_el = next(
-            (c for c in el.iter() if c.tag == "figcaption" or _is_caption(c)), None
-        )
+        imgs = list(el.iter("img"))
+        if not imgs:
+            return
+        credit_el = next((c for c in el.iter() if c is not el and isinstance(c.tag, str)
+                          and _CREDIT_CLASS.search(c.get("class") or "")), None)
+        credit = element_text(credit_el) if credit_el is not None else None
         title = None
         if el.tag == "figure":
-            caption = element_text(caption_el) if caption_el is not None else None
+            caption_el = next((c for c in el.iter() if c.tag == "figcaption" or _is_caption(c)),
+                              None)
+            caption = element_text(caption_el, skip=credit_el) if caption_el is not None else None
         else:
             # gallery slide: <b>title</b>：caption, or plain caption text after the image
             first = el[0]
@@ -251,11 +287,10 @@ class _Walker:
                 title = element_text(bold)
                 if title and caption.startswith(title):
                     caption = caption[len(title):].lstrip(" ：:")
-        if not imgs:
-            return
-        self.image(imgs[0], caption=caption or None, caption_title=title or None)
+        self.image(imgs[0], caption=caption or None, caption_title=title or None, credit=credit)
 
-    def image(self, el: lxml.etree._Element, caption: str | None, caption_title=None) -> None:
+    def image(self, el: lxml.etree._Element, caption: str | None,
+              caption_title: str | None = None, credit: str | None = None) -> None:
         src = (el.get("src") or el.get("data-src") or el.get("data-original") or "").strip()
         if not src:
             return
@@ -267,6 +302,7 @@ class _Walker:
                 img_title=(el.get("title") or "").strip() or None,
                 caption=caption or None,
                 caption_title=caption_title,
+                credit=credit or None,
                 width=el.get("width"),
                 height=el.get("height"),
                 classes=_classes(el),
@@ -302,6 +338,18 @@ class _Walker:
             Block(kind="embed", embed_type="tweet", embed_url=url, text=text or "",
                   section=self.section)
         )
+
+
+def _single_image(el: lxml.etree._Element) -> lxml.etree._Element | None:
+    """``el`` if it is an <img>, or the one <img> of a text-less wrapper (<div><picture><img>)."""
+    if el.tag == "img":
+        return el
+    if not isinstance(el.tag, str) or el.tag not in ("div", "picture", "span", "a", "p"):
+        return None
+    imgs = list(el.iter("img"))
+    if len(imgs) != 1 or element_text(el):
+        return None
+    return imgs[0]
 
 
 def _is_caption(el: lxml.etree._Element) -> bool:

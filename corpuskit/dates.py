@@ -217,14 +217,18 @@ def resolve_dateline(
     return Published(value, "day", "dateline"), warnings
 
 
-# Dates in article URLs: /gb/23/7/26/n1.htm (Epoch Times), /2020/2/7/400844.html (Minghui),
-# -09142023102355.html (RFA: month day year hour minute second, US Eastern), /2023/07/26/.
+# Dates in article URLs: /gb/23/7/26/n1.htm and /gb/6/10/31/ (Epoch Times, 2006), Minghui's
+# /2020/2/7/400844.html, RFA's -09142023102355.html (month day year hour minute second, US
+# Eastern), VOA's -20180831/, Zaobao's story20210701-, CNA's /202107010142.aspx, /2023/07/26/.
 _URL_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"epochtimes\.com/(?:gb|b5)/(\d{2})/(\d{1,2})/(\d{1,2})/"), "yy/m/d"),
+    (re.compile(r"epochtimes\.com/(?:gb|b5)/(\d{1,2})/(\d{1,2})/(\d{1,2})/"), "yy/m/d"),
     (re.compile(r"-(\d{2})(\d{2})(20\d{2})(\d{2})(\d{2})(\d{2})\.html"), "mdYHMS"),
     (re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"), "Y/m/d"),
     (re.compile(r"/((?:19|20)\d{2})-(\d{2})-(\d{2})/"), "Y/m/d"),
     (re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"), "Y/m/d"),
+    (re.compile(r"[-/_]((?:19|20)\d{2})(\d{2})(\d{2})(?:/|\.html?$)"), "Y/m/d"),
+    (re.compile(r"/story((?:19|20)\d{2})(\d{2})(\d{2})-\d+"), "Y/m/d"),
+    (re.compile(r"cna\.com\.tw/.*/((?:19|20)\d{2})(\d{2})(\d{2})\d{4}\.aspx"), "Y/m/d"),
 ]
 
 

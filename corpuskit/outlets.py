@@ -60,6 +60,7 @@ OUTLETS: tuple[OutletRule, ...] = (
     OutletRule(
         "reuters", "路透", ("reuters.com", "thomsonreuters.com"), tz="UTC",
         aliases=("路透", "路透社", "Reuters"),
+        title_noise=(r"\s*[|｜]\s*路透$",),
         boilerplate=(r"我们的标准：.*", r"汤森路透“信任原则”"),
     ),
     OutletRule(
@@ -112,6 +113,7 @@ class GenericRules:
     rights: tuple[str, ...] = (
         r"©.*", r"\(c\)\s*\d{4}.*", r"Copyright\s.*", r"版权所有.*", r"版權所有.*",
         r".{0,40}版权声明[：:].*", r".{0,40}版權聲明[：:].*",
+        r"[（(](?:版权归|版權歸|版权所有|版權所有).{0,80}",
     )
     # Bylines: whole paragraphs (or trailing parts of one) naming authors and editors.
     bylines: tuple[str, ...] = (

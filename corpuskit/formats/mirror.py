@@ -78,13 +78,17 @@ def read(capture: Capture) -> list[Article]:
     body = _find_body(root)
 
     lead: list[Block] = []
+    times: list[Block] = []
     if body is not None:
         # images before the body container (the featured picture with its caption) are leads
         before = _elements_before(root, body)
         for el in before:
             blocks, _ = html_to_blocks(el)
             lead += [b for b in blocks if b.kind == "image"]
+            # a <time datetime> above the body (VOA's "published" line) still dates it
+            times += [b for b in blocks if b.kind == "time"]
         blocks, links = html_to_blocks(body)
+        blocks = times + blocks
     else:
         blocks, links = html_to_blocks(root)
 
