@@ -21,7 +21,16 @@ from .dates import (
     resolve_dateline,
 )
 from .language import detect_language
-from .outlets import BYLINE_LABELS, Compiled, OutletRule, compiled, rule_for_name, rule_for_url
+from .outlets import (
+    AGENCY_BYLINE,
+    BYLINE_LABELS,
+    PLACES,
+    Compiled,
+    OutletRule,
+    compiled,
+    rule_for_name,
+    rule_for_url,
+)
 from .sources import Capture
 from .text import clean_chars, join_paragraphs, normalize_inline
 from .urls import article_id, clean_url, registered_domain, safe_uri, unwrap_image_proxy
@@ -68,6 +77,9 @@ RELATED_HEADING = re.compile(
     r"\s*[【\[]?(?:延伸閱讀|延伸阅读|相关新闻|相關新聞|相关阅读|相關閱讀|相关文章|相關文章|推荐阅读|"
     r"推薦閱讀|更多新闻|更多新聞|相关报道|相關報導|Related(?: (?:stories|articles|coverage))?)"
     r"[】\]]?\s*[：:]?\s*", re.I)
+RELATED_PREFIX = re.compile(
+    r"(?:相关报道|相關報導|相关阅读|相關閱讀|延伸阅读|延伸閱讀|相关新闻|相關新聞)\s*[：:]?\s*\S")
+CAPTION_PARAGRAPH = re.compile(r"^(?:图|圖|上图|下图|上圖|下圖|图片|圖片|照片)\s*\d*\s*[：:]\s*")
 _TAG_URL = re.compile(r"/(?:tag|tags|topic|keyword)s?/|[?&](?:tag|keyword)=", re.I)
 _CREDIT_WORDS = re.compile(
     r"[A-Za-z]{2}|摄影|摄|攝|图片|圖片|图源|圖源|供图|供圖|提供|截图|截圖|资料|資料|合成|"
@@ -112,7 +124,14 @@ def split_names(text: str) -> list[str]:
 
 
 _LABELS = "|".join(sorted(map(re.escape, BYLINE_LABELS), key=len, reverse=True))
-_LABELLED = re.compile(rf"(?:^|\s+)({_LABELS})\s*[：:]\s*")
+# "记者：夏小华 责编：许书婷" and Reuters' "记者 梁慧仪; 审校 杨淑祯": a label, then a colon or
+# a space, at the start or after a separator.
+_LABELLED = re.compile(rf"(?:^|[\s；;，,、|｜/]+)({_LABELS})(?:\s*[：:]\s*|\s+)")
+# "…。（編輯：張淑伶）1100701": an editor credit closing a paragraph (CNA adds a ROC date code)
+_TRAILING_EDITOR = re.compile(
+    rf"[（(]\s*(?P<label>{_LABELS})\s*[：:]\s*(?P<names>[^（）()]{{1,30}})[）)]\s*\d{{0,8}}\s*$"
+)
+_PLACES_RE = re.compile("(?:" + "|".join(sorted(PLACES, key=len, reverse=True)) + r")+\d*日?$")
 
 
 def parse_byline(text: str) -> dict[str, list[str]] | None:
@@ -120,7 +139,7 @@ def parse_byline(text: str) -> dict[str, list[str]] | None:
 
     The paragraph must start with a label and consist only of ``label：names`` segments.
     """
-    text = text.strip().rstrip("#").strip()
+    text = text.strip().strip("（()）").rstrip("#").strip()
     if len(text) > 120 or not _LABELLED.match(text):
         return None
     pieces = _LABELLED.split(text)
@@ -128,11 +147,25 @@ def parse_byline(text: str) -> dict[str, list[str]] | None:
         return None
     found: dict[str, list[str]] = {"authors": [], "editors": []}
     for label, names in zip(pieces[1::2], pieces[2::2], strict=False):
-        got = split_names(names)
-        if not got or any(len(n) > 20 or re.search(r"[。！？]", n) for n in got):
+        got = split_names(re.sub(r"\s*\S+@\S+$", "", names))  # "闫曼 man.yan@ftchinese.com"
+        if not got or any(len(n) > 20 or re.search(r"[。！？，,]", n) for n in got):
             return None
         found[BYLINE_LABELS[label]].extend(got)
     return found
+
+
+def agency_authors(text: str) -> list[str]:
+    """Reporters named in a wire byline such as （大纪元记者李辰台湾台北报导）."""
+    m = AGENCY_BYLINE.search(text[:200])
+    if not m:
+        return []
+    names = []
+    for name in split_names(m.group("authors")):
+        stripped = _PLACES_RE.sub("", name)
+        name = stripped if len(stripped) >= 2 else name
+        if 2 <= len(name) <= 12:
+            names.append(name)
+    return names
 
 
 def split_credit(caption: str | None) -> tuple[str | None, str | None]:
@@ -197,6 +230,7 @@ def assemble(draft: Draft, capture: Capture) -> Article:
     dateline_seen = False
     page_date_seen = False
     in_related = False  # inside a "延伸閱讀" block of links
+    uncaptioned: list[Image] = []  # images waiting for a "图：…" paragraph
 
     for block in draft.lead_images:
         img = make_image(block, "lead", rules, url)
@@ -211,6 +245,8 @@ def assemble(draft: Draft, capture: Capture) -> Article:
             img = make_image(block, role, rules, url)
             if img:
                 images.append(img)
+                if img.caption is None:
+                    uncaptioned.append(img)
             continue
         if block.kind == "embed":
             if block.embed_url or block.text:
@@ -236,6 +272,15 @@ def assemble(draft: Draft, capture: Capture) -> Article:
         if RELATED_HEADING.fullmatch(text):
             in_related = True
             continue
+        if RELATED_PREFIX.match(text) and (len(text) < 80 or block.link_density > 0.5):
+            continue  # "相关报道 纳达尔赢得…", "相关阅读：…｜…"
+        if uncaptioned and CAPTION_PARAGRAPH.match(text):
+            # Minghui and others put the caption in the next paragraph: "图：…" / "图1：…"
+            for img in uncaptioned:
+                img.caption, img.credit = split_credit(CAPTION_PARAGRAPH.sub("", text, 1))
+            uncaptioned = []
+            continue
+        uncaptioned = []
         if in_related and block.link_density > 0.5:
             continue
         in_related = False
@@ -261,10 +306,8 @@ def assemble(draft: Draft, capture: Capture) -> Article:
                 warnings += dl_warnings
                 if pub is not None:
                     published.insert(0, pub)
-        for pattern in rules.bylines:
-            m = pattern.search(text)
-            if m and "authors" in pattern.groupindex and m.group("authors"):
-                authors += split_names(m.group("authors"))
+        if len(paragraphs) < 3:
+            authors += agency_authors(text)
         paragraphs.append(text)
 
     if url_date is not None:
@@ -315,6 +358,18 @@ def assemble(draft: Draft, capture: Capture) -> Article:
 def _match_byline(text: str, rules: Compiled) -> dict[str, list[str]] | None:
     found = parse_byline(text)
     if found is not None:
+        return found
+    for pattern in rules.bylines:
+        om = pattern.fullmatch(text)
+        if om:
+            groups = om.groupdict()
+            return {key: split_names(groups[key]) if groups.get(key) else []
+                    for key in ("authors", "editors")}
+    m = _TRAILING_EDITOR.search(text)
+    if m and (names := split_names(m.group("names"))):
+        found = {"authors": [], "editors": []}
+        found[BYLINE_LABELS[m.group("label")]] += names
+        found["rest"] = [text[: m.start()].rstrip()]
         return found
     # a byline glued to the end of the last paragraph: "…。责任编辑：李同德"
     m = re.search(rf"(?:^|(?<=[。！？”」\s]))((?:{_LABELS})\s*[：:].{{1,60}})$", text)

@@ -28,7 +28,8 @@ class OutletRule:
     boilerplate: tuple[str, ...] = ()
     # image URLs that are not article pictures (logos, share cards, icons)
     junk_images: tuple[str, ...] = ()
-    # byline paragraphs: regexes with named groups ``authors`` / ``editors``
+    # paragraphs that are the outlet's own byline forms (full match), with optional named
+    # groups ``authors`` / ``editors``; label forms (记者：…) are known to every outlet already
     bylines: tuple[str, ...] = ()
 
 
@@ -36,10 +37,6 @@ OUTLETS: tuple[OutletRule, ...] = (
     OutletRule(
         "epochtimes", "大纪元", ("epochtimes.com", "epochtimes.com.tw", "epochweekly.com"),
         tz="Asia/Taipei", aliases=("大纪元", "大紀元", "Epoch Times"),
-        bylines=(
-            r"[（(](?:大纪元|大紀元)(?:记者|記者|特约记者|特約記者|专栏作家)(?P<authors>[^）)]{1,40}?)"
-            r"(?:综合|綜合)?(?:报导|報導|报道|採訪報導|采访报导)[）)]",
-        ),
     ),
     OutletRule("ntdtv", "新唐人", ("ntdtv.com", "ntdtv.com.tw"), tz="America/New_York",
                aliases=("新唐人",)),
@@ -74,9 +71,22 @@ OUTLETS: tuple[OutletRule, ...] = (
         aliases=("BBC", "BBC中文", "BBC 中文"),
         title_noise=(r"\s*-\s*BBC\s*News\s*中文$",),
     ),
-    OutletRule("ft", "FT中文网", ("ft.com", "ftchinese.com", "ftacademy.cn"),
-               tz="Asia/Shanghai", aliases=("金融时报", "FT中文网", "英国金融时报")),
-    OutletRule("cna", "中央社", ("cna.com.tw",), tz="Asia/Taipei", aliases=("中央社",)),
+    OutletRule(
+        "ft", "FT中文网", ("ft.com", "ftchinese.com", "ftacademy.cn"), tz="Asia/Shanghai",
+        aliases=("金融时报", "FT中文网", "英国金融时报"),
+        # the closing disclaimer names the desk editor: （本文仅代表作者本人观点，责编：闫曼 …）
+        bylines=(
+            r"[（(]?(?:本文仅代表作者|注：).{0,80}?(?:(?:责编|编辑)(?:邮箱)?[：:]?\s*"
+            r"(?P<editors>[\u4e00-\u9fff]{2,4})?).*",
+            r"本文编辑\s*(?P<editors>[\u4e00-\u9fff]{2,4}).*",
+        ),
+    ),
+    OutletRule(
+        "cna", "中央社", ("cna.com.tw",), tz="Asia/Taipei", aliases=("中央社", "(臺)中央社CNA"),
+        boilerplate=(
+            r"訂閱.{0,30}電子報.*", r"訂閱", r"感謝您的訂閱！?", r"請輸入.{0,20}(?:信箱|Email).*",
+        ),
+    ),
     OutletRule("zaobao", "联合早报", ("zaobao.com", "zaobao.com.sg"), tz="Asia/Singapore",
                aliases=("联合早报", "聯合早報")),
     OutletRule("nytimes", "纽约时报", ("nytimes.com", "nytchina.com", "cn.nytimes.com"),
@@ -108,16 +118,15 @@ class GenericRules:
         r"(?:点击|點擊)?(?:订阅|訂閱).{0,20}(?:频道|頻道|newsletter).*",
         r"本文网址[：:].*",
         r"#",
+        r"[（(]完[）)]",  # wire end mark
+        # a paragraph of "label：URL" lines (YouTube channel promos, 《时事大家谈》播放列表)
+        r"(?:[^\n]{0,40}?[：:]?\s*https?://\S+\s*(?:\n|$))+",
     )
     # A paragraph that is a copyright statement goes to ``rights``.
     rights: tuple[str, ...] = (
         r"©.*", r"\(c\)\s*\d{4}.*", r"Copyright\s.*", r"版权所有.*", r"版權所有.*",
         r".{0,40}版权声明[：:].*", r".{0,40}版權聲明[：:].*",
         r"[（(](?:版权归|版權歸|版权所有|版權所有).{0,80}",
-    )
-    # Bylines: whole paragraphs (or trailing parts of one) naming authors and editors.
-    bylines: tuple[str, ...] = (
-        r"^(?:责任编辑|責任編輯|责编|責編|编辑|編輯|网编|網編)\s*[：:]\s*(?P<editors>[^#]+?)\s*#?$",
     )
     # Image URLs that are not pictures of the article.
     junk_images: tuple[str, ...] = (
@@ -133,10 +142,38 @@ GENERIC = GenericRules()
 BYLINE_LABELS: dict[str, str] = {
     "记者": "authors", "記者": "authors", "作者": "authors", "撰稿": "authors",
     "采访": "authors", "採訪": "authors", "报道": "authors", "撰文": "authors",
-    "文": "authors", "发稿": "editors", "發稿": "editors",
+    "文": "authors", "文字整理": "authors", "整理": "authors", "撰稿人": "authors",
+    "发稿": "editors", "發稿": "editors", "审校": "editors", "審校": "editors",
     "责任编辑": "editors", "責任編輯": "editors", "责编": "editors", "責編": "editors",
     "网编": "editors", "網編": "editors", "编辑": "editors", "編輯": "editors",
+    "核稿编辑": "editors", "核稿編輯": "editors", "本文编辑": "editors",
 }
+
+# Wire-style bylines in parentheses at the top of a story, for every outlet that writes them:
+# （大纪元记者徐简综合报导） （中央社記者繆宗翰北京特稿） （明慧网通讯员湖北报道）
+AGENCY_BYLINE = re.compile(
+    r"[（(](?:大纪元|大紀元|中央社|新唐人|明慧网|明慧網|希望之声|看中国|自由亚洲电台|美国之音)"
+    r"(?:驻[^）)\s]{2,6}?)?(?:特约记者|特約記者|实习记者|實習記者|记者|記者|专栏作家|專欄作家)"
+    r"(?P<authors>[^）()（]{2,30}?)(?:综合|綜合)?"
+    r"(?:采访报导|採訪報導|报导|報導|报道|報道|专电|專電|电|電|特稿|外电|外電)[）)]"
+)
+
+# Places that follow a reporter's name in wire bylines (李辰台湾台北报导): stripped from names.
+PLACES = (
+    "台湾", "台灣", "台北", "臺北", "新北", "台中", "臺中", "台南", "臺南", "高雄", "桃园", "桃園",
+    "新竹", "基隆", "嘉义", "嘉義", "花莲", "花蓮", "宜兰", "宜蘭", "屏东", "屏東", "台东", "臺東",
+    "彰化", "南投", "云林", "雲林", "苗栗", "金门", "金門", "澎湖", "马祖", "馬祖",
+    "北京", "上海", "香港", "澳门", "澳門", "广州", "廣州", "深圳", "武汉", "武漢", "成都",
+    "东京", "東京", "首尔", "首爾", "华盛顿", "華盛頓", "纽约", "紐約", "洛杉矶", "洛杉磯",
+    "旧金山", "舊金山", "芝加哥", "休斯顿", "休士頓", "波士顿", "波士頓", "多伦多", "多倫多",
+    "温哥华", "溫哥華", "渥太华", "渥太華", "伦敦", "倫敦", "巴黎", "柏林", "布鲁塞尔",
+    "布魯塞爾", "日内瓦", "日內瓦", "维也纳", "維也納", "罗马", "羅馬", "莫斯科", "悉尼", "雪梨",
+    "墨尔本", "墨爾本", "坎培拉", "新加坡", "曼谷", "吉隆坡", "雅加达", "雅加達", "马尼拉",
+    "馬尼拉", "河内", "河內", "新德里", "开罗", "開羅", "耶路撒冷", "美国", "美國", "加拿大",
+    "日本", "韩国", "韓國", "英国", "英國", "法国", "法國", "德国", "德國", "澳洲", "欧洲", "歐洲",
+    "湖北", "湖南", "河北", "河南", "山东", "山東", "四川", "辽宁", "遼寧", "吉林", "黑龙江",
+    "黑龍江", "大陆", "大陸", "海外", "综合", "綜合",
+)
 
 
 @cache
@@ -195,6 +232,6 @@ def compiled(outlet_id: str | None) -> Compiled:
         boilerplate=_alt(GENERIC.boilerplate + own.boilerplate),
         rights=_alt(GENERIC.rights),
         junk_images=_alt(GENERIC.junk_images + own.junk_images),
-        bylines=[re.compile(p) for p in own.bylines + GENERIC.bylines],
+        bylines=[re.compile(p, re.DOTALL) for p in own.bylines],
         title_noise=[re.compile(p) for p in own.title_noise],
     )

@@ -25,7 +25,7 @@ NAME = "mirror"
 _TITLE_RE = re.compile(r"^\s*#{1,3}[ \t]+(?P<title>[^\n]+?)[ \t]*#*[ \t]*$", re.M)
 _ORIGINAL_RE = re.compile(
     r"(?:原文链接|原文地址|原文網址|原文連結)(?:[（(][^）)\n]{0,20}[）)])?\s*[：:]\s*"
-    r"(?P<url>https?://[^\s<>\"'）)]+)"
+    r"(?P<url>https?://[^\s<>\"']+)"
 )
 _PIXEL_RE = re.compile(
     r"""<img[^>]*?src=['"](?P<src>[^'"]+)['"][^>]*?width=['"]?0(?:px)?['"]?[^>]*>""", re.I
@@ -64,7 +64,7 @@ def read(capture: Capture) -> list[Article]:
 
     original = None
     for om in _ORIGINAL_RE.finditer(rest):
-        original = om.group("url").rstrip(".,;，。")
+        original = _trim_url(om.group("url"))
     mirror_url = None
     pm = _PIXEL_RE.search(rest)
     if pm:
@@ -104,6 +104,19 @@ def read(capture: Capture) -> list[Article]:
     if original is None:
         draft.warnings.append("no_original_url")
     return [assemble(draft, capture)]
+
+
+def _trim_url(url: str) -> str:
+    """Drop punctuation glued after a URL; a closing bracket stays only when the URL opened it
+    (Minghui paths hold full-width brackets: …/致信习近平（图）-337263.html)."""
+    while url:
+        last = url[-1]
+        glued = last in ".,;:，。；：!！?？"
+        unopened = last in ")）" and url.count("(" if last == ")" else "（") < url.count(last)
+        if not (glued or unopened):
+            break
+        url = url[:-1]
+    return url
 
 
 def _find_body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
