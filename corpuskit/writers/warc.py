@@ -1,0 +1,598 @@
+"""WARC/1.1 shards of a release: writing them, indexing them (CDXJ), reading and checking them.
+
+A shard is a ``.warc.gz`` file whose first record is a ``warcinfo`` record, followed by four
+records per article, each record in its own gzip member (so any record, or an article's run of
+four, can be read from a byte range):
+
+1. ``resource``: the capture's raw bytes, verbatim, at the mirror URL it was taken from (else at
+   ``urn:corpuskit:capture:<sha256 of the bytes>``), typed as the capture is (Markdown-wrapped
+   HTML for mirror and feed captures, JSON for records, HTML for pages).
+2. ``resource``: `render_html` of the article at the article's own URL, so replay tools (pywb)
+   show the article at its original address (``urn:corpuskit:article:<id>:html`` without one).
+   ``WARC-Concurrent-To`` record 1.
+3. ``metadata``: ``Article.to_json()`` at ``urn:corpuskit:article:<id>`` (a metadata record at the
+   page URL would replace the page in pywb). ``WARC-Refers-To`` record 1, ``WARC-Concurrent-To``
+   records 1 and 2.
+4. ``conversion``: the article as plain text (`conversion_text`) at record 2's URI, as Common
+   Crawl's WET files do. ``WARC-Refers-To`` record 1; no ``WARC-Concurrent-To``, which WARC 1.1
+   (5.7) forbids on conversion records, as 5.11 forbids ``WARC-Refers-To`` on resource records.
+
+Every record but the warcinfo carries ``WARC-Warcinfo-ID``. The bytes are a function of the
+inputs alone: record IDs are uuid5 names of their content, dates come from the article (else the
+release date), gzip headers carry no time, name or OS, header order is fixed. Digests are
+``sha256:<lowercase hex>``, computed once per block and shared by the record ID, the WARC
+headers and the CDXJ line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import struct
+import uuid
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import BinaryIO
+
+import surt
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+from warcio.timeutils import iso_date_to_timestamp
+from warcio.warcwriter import WARCWriter
+
+from ..data import Article
+from ..schema import schema_id
+from .render import render_html
+
+WARC_VERSION = "WARC/1.1"
+WARC_FORMAT = "WARC File Format 1.1"
+WARC_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+
+# Namespace of corpuskit's record IDs: uuid5(NAMESPACE_URL, "https://corpuskit.org/ns/warc-record-id").
+# Fixed for good: changing it changes every record ID of every release.
+RECORD_ID_NAMESPACE = uuid.UUID("d9933beb-7d8c-5c02-b6c1-f8fa13080a42")
+
+ARTICLE_RECORD_TYPES = ("resource", "resource", "metadata", "conversion")  # in file order
+
+# Capture layout (Source.format) → media type of the raw bytes.
+CAPTURE_MEDIA_TYPES = {
+    "mirror": "text/markdown",
+    "feed": "text/markdown",
+    "record": "application/json",
+    "html": "text/html",
+}
+
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?")
+_URI_UNSAFE = re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_MIME_END = re.compile(r"[;\s]")  # cdxj-indexer's cut of Content-Type to the bare media type
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class WarcLocation:
+    """Where an article's records are: one contiguous byte range of gzip members."""
+
+    filename: str  # the WARC file's name, e.g. "articles-00000-of-00002.warc.gz"
+    offset: int  # byte offset of the article's first record (its gzip member) in that file
+    length: int  # total compressed bytes of all the article's records
+
+
+class _Sha256Digester:
+    """warcio's Digester interface, printing ``sha256:<lowercase hex>`` (warcio's: sha1 base32)."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def update(self, buff: bytes) -> None:
+        self._hash.update(buff)
+
+    def __str__(self) -> str:
+        return "sha256:" + self._hash.hexdigest()
+
+
+class _RecordSerializer(WARCWriter):
+    """warcio's WARC/1.1 writer with sha256 hex digests, writing records uncompressed.
+
+    Our records arrive with both digests set (one hash pass, see `WarcWriter`), so warcio's
+    ``ensure_digest`` skips them; the `_create_digester` override makes any digest warcio does
+    compute agree with ours. Compression is left to `WarcWriter` (`_gzip_member`).
+    """
+
+    def __init__(self, out: BinaryIO) -> None:
+        super().__init__(out, gzip=False, warc_version="1.1")
+
+    @staticmethod
+    def _create_digester() -> _Sha256Digester:  # type: ignore[override]
+        return _Sha256Digester()
+
+
+def _gzip_member(data: bytes, level: int) -> bytes:
+    """One gzip member (RFC 1952) holding ``data``: no file name, mtime 0, OS 255 (unknown).
+
+    Written here rather than by warcio's GzippingWrapper (fixed level 9) or gzip.compress, both of
+    which let zlib write the OS byte of the machine that built it (gzip.compress does so from
+    Python 3.11 when mtime is 0): the shard's bytes must not depend on the platform.
+    """
+    xfl = 2 if level == 9 else 4 if level == 1 else 0
+    deflate = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    body = deflate.compress(data) + deflate.flush()
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00" + bytes((xfl, 255))
+    return header + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+
+
+def warc_date(value: str) -> str:
+    """An RFC 3339 date or date-time as a WARC-Date: UTC, ``Z``, fractional seconds as given.
+
+    A day alone becomes that day at 00:00:00Z; an offset is converted to UTC.
+    """
+    m = _RFC3339.fullmatch(value.strip())
+    if m is None:
+        raise ValueError(f"not an RFC 3339 date or date-time: {value!r}")
+    day, time, fraction, zone = m.groups()
+    if time is None:
+        return f"{day}T00:00:00Z"
+    fraction = fraction or ""
+    if zone in ("Z", "z", "+00:00", "-00:00"):
+        return f"{day}T{time}{fraction}Z"
+    utc = datetime.fromisoformat(f"{day}T{time}{zone}").astimezone(timezone.utc)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}{fraction}Z"
+
+
+def conversion_text(article: Article) -> str:
+    """The conversion record's text: the title, a blank line, the body text, a final newline."""
+    text = article.text.strip("\n")
+    return f"{article.title}\n\n{text}\n" if text else f"{article.title}\n"
+
+
+def capture_content_type(article: Article, raw: bytes, raw_sha256: str) -> str:
+    """Content-Type of the raw capture record.
+
+    When ``raw`` is not the capture the article's ``source`` describes (an article read from a
+    JSON/JSONL record file keeps its original ``source``; ``raw`` is then the record file), the
+    type comes from the bytes themselves: JSON when they look like it, else octet-stream.
+    """
+    if raw_sha256 != article.source.sha256:
+        head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        return "application/json" if head in (b"{", b"[") else "application/octet-stream"
+    media = CAPTURE_MEDIA_TYPES.get(article.source.format)
+    if media is None:
+        return "application/octet-stream"
+    return f"{media}; charset={_iana_charset(article.source.encoding)}"
+
+
+def _iana_charset(encoding: str) -> str:
+    """Python codec name → the IANA charset name a Content-Type carries (gb18030, big5-hkscs)."""
+    name = encoding.lower().replace("_", "-")
+    special = {"big5hkscs": "big5-hkscs", "utf-8-sig": "utf-8", "latin-1": "iso-8859-1",
+               "euc-kr": "euc-kr", "shift-jis": "shift_jis", "ascii": "us-ascii"}
+    if name in special:
+        return special[name]
+    if re.fullmatch(r"cp125\d", name):
+        return "windows-" + name[2:]
+    if name.startswith("iso8859-"):
+        return "iso-8859-" + name[8:]
+    return name
+
+
+def _safe_uri(uri: str) -> str:
+    """The URI with whitespace and controls percent-encoded (a WARC header line must not hold
+    them; warcio's reader would re-encode spaces, making the index disagree with the header)."""
+    if not _URI_UNSAFE.search(uri):
+        return uri
+    return _URI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), uri)
+
+
+def _field(name: str, value: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"{name} must be one line: {value!r}")
+    return value
+
+
+@lru_cache(maxsize=16)  # an article's page and text records share their URI
+def _urlkey(url: str) -> str:
+    """The CDXJ sort key of a URL, as cdxj-indexer makes it (SURT; the URL if SURT fails)."""
+    try:
+        return surt.surt(url)
+    except Exception:  # cdxj-indexer falls back the same way
+        return url
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _record_id(*parts: str) -> str:
+    """``<urn:uuid:…>``, a uuid5 of the parts (type, URI, content hash…) in our namespace."""
+    return f"<urn:uuid:{uuid.uuid5(RECORD_ID_NAMESPACE, chr(10).join(parts))}>"
+
+
+class WarcWriter:
+    """Writes one WARC/1.1 .warc.gz shard: a warcinfo record first, then 4 records per article.
+
+    The stream must be at the start of the file: offsets count the bytes this writer wrote. It
+    is written to, flushed on `close`, never closed. Writing the same article twice into one
+    shard raises ValueError (its record IDs would repeat).
+    """
+
+    def __init__(self, stream: BinaryIO, filename: str, *, release: str, software: str,
+                 warc_date: str, compresslevel: int = 6) -> None:
+        if not filename or "/" in filename or "\\" in filename:
+            raise ValueError(f"filename must be a bare file name, not a path: {filename!r}")
+        self.filename = _field("filename", filename)
+        self.release = _field("release", release)
+        self.software = _field("software", software)
+        self.warc_date = _default_warc_date(warc_date)
+        self.compresslevel = compresslevel
+        self._stream = stream
+        self._offset = 0
+        self._buffer = io.BytesIO()
+        self._serializer = _RecordSerializer(self._buffer)
+        self._cdxj: list[str] = []
+        self._ids: set[str] = set()
+        self._closed = False
+        self.warcinfo_id = ""
+        self._write_warcinfo()
+
+    @property
+    def bytes_written(self) -> int:
+        """Size of the shard so far (for callers that cut shards by size)."""
+        return self._offset
+
+    def _write_warcinfo(self) -> None:
+        fields = [
+            ("software", self.software),
+            ("format", WARC_FORMAT),
+            ("conformsTo", WARC_SPEC),
+            ("isPartOf", self.release),
+            ("description", "corpuskit release shard; per article: the raw capture (resource), "
+                            "a rendered HTML page at the article URL (resource), the article "
+                            "record as JSON (metadata) and its plain text (conversion)"),
+            ("json-schema", schema_id()),
+        ]
+        block = "".join(f"{k}: {v}\r\n" for k, v in fields).encode("utf-8")
+        sha = hashlib.sha256(block).hexdigest()
+        self.warcinfo_id = _record_id(self.release, "warcinfo", self.filename, sha)
+        self._ids.add(self.warcinfo_id)
+        self._write_record("warcinfo", self.warcinfo_id, None, self.warc_date,
+                           "application/warc-fields", block, sha, "")
+
+    def write_article(self, article: Article, raw: bytes) -> WarcLocation:
+        """Append the article's four records; where they are in the file."""
+        if self._closed:
+            raise ValueError(f"{self.filename}: the writer is closed")
+        date = self._article_date(article)
+        raw_sha = hashlib.sha256(raw).hexdigest()
+        if raw_sha == article.source.sha256 and article.source.mirror_url:
+            capture_uri = _safe_uri(article.source.mirror_url)
+        else:
+            capture_uri = f"urn:corpuskit:capture:{raw_sha}"
+        page_uri = _safe_uri(article.source_url or f"urn:corpuskit:article:{article.id}:html")
+        meta_uri = f"urn:corpuskit:article:{article.id}"
+        html = render_html(article)
+        meta = article.to_json().encode("utf-8")
+        text = conversion_text(article).encode("utf-8")
+        records = [  # (type, target URI, Content-Type, block, sha256 of the block)
+            ("resource", capture_uri, capture_content_type(article, raw, raw_sha), raw, raw_sha),
+            ("resource", page_uri, "text/html; charset=utf-8", html, _sha256(html)),
+            ("metadata", meta_uri, "application/json", meta, _sha256(meta)),
+            ("conversion", page_uri, "text/plain; charset=utf-8", text, _sha256(text)),
+        ]
+        ids = [_record_id(self.release, t, u, sha, article.id) for t, u, _, _, sha in records]
+        if self._ids.intersection(ids):
+            raise ValueError(f"{self.filename}: article {article.id} is already in this shard")
+        self._ids.update(ids)
+        capture_id, page_id = ids[0], ids[1]
+        links: list[tuple[tuple[str, ...], str | None]] = [  # (WARC-Concurrent-To, -Refers-To)
+            ((), None),
+            ((capture_id,), None),
+            ((capture_id, page_id), capture_id),
+            ((), capture_id),
+        ]
+        ts = iso_date_to_timestamp(date)
+        start = self._offset
+        for (rec_type, uri, ctype, block, sha), rec_id, (concurrent, refers) in zip(
+                records, ids, links, strict=True):
+            self._write_record(rec_type, rec_id, uri, date, ctype, block, sha, ts,
+                               concurrent=concurrent, refers_to=refers)
+        return WarcLocation(self.filename, start, self._offset - start)
+
+    def _article_date(self, article: Article) -> str:
+        """WARC-Date of an article's records: captured, else published, else the release date."""
+        for value in (article.captured_at, article.published_at):
+            if value:
+                return warc_date(value)
+        return self.warc_date
+
+    def _write_record(self, rec_type: str, rec_id: str, uri: str | None, date: str,
+                      content_type: str, block: bytes, sha: str, timestamp: str, *,
+                      concurrent: Sequence[str] = (), refers_to: str | None = None) -> None:
+        """Serialize one record with warcio, gzip it as its own member, note its CDXJ line."""
+        digest = f"sha256:{sha}"
+        headers = [("WARC-Type", rec_type), ("WARC-Record-ID", rec_id), ("WARC-Date", date)]
+        if rec_type == "warcinfo":
+            headers.append(("WARC-Filename", self.filename))
+        if uri is not None:
+            headers.append(("WARC-Target-URI", uri))
+        if rec_type != "warcinfo":
+            headers.append(("WARC-Warcinfo-ID", self.warcinfo_id))
+        headers.extend(("WARC-Concurrent-To", c) for c in concurrent)
+        if refers_to:
+            headers.append(("WARC-Refers-To", refers_to))
+        headers.append(("WARC-Block-Digest", digest))
+        if rec_type != "warcinfo":
+            # these blocks carry no protocol headers: the payload is the whole block
+            headers.append(("WARC-Payload-Digest", digest))
+        headers += [("Content-Type", content_type), ("Content-Length", str(len(block)))]
+        record = self._serializer.create_warc_record(
+            uri or "", rec_type, payload=io.BytesIO(block), length=len(block),
+            warc_content_type=content_type,
+            warc_headers=StatusAndHeaders("", headers, protocol=WARC_VERSION))
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._serializer.write_record(record)
+        member = _gzip_member(self._buffer.getvalue(), self.compresslevel)
+        offset = self._offset
+        self._stream.write(member)
+        self._offset += len(member)
+        if uri is not None:
+            fields = {"url": uri, "mime": _MIME_END.split(content_type, 1)[0].strip(),
+                      "digest": digest, "length": str(len(member)), "offset": str(offset),
+                      "filename": self.filename}
+            # json.dumps defaults (ASCII, ", " and ": ") are what cdxj-indexer writes
+            self._cdxj.append(f"{_urlkey(uri)} {timestamp} {json.dumps(fields)}")
+
+    def cdxj_lines(self) -> list[str]:
+        """CDXJ lines (no newline) of every record written so far but the warcinfo, unsorted.
+
+        Each is what ``cdxj-indexer --records all`` writes for that record; sort them with
+        `corpuskit.writers.cdxj.sort_cdxj`.
+        """
+        return list(self._cdxj)
+
+    def close(self) -> None:
+        """Flush the stream (which stays open: it is the caller's)."""
+        if not self._closed:
+            self._stream.flush()
+            self._closed = True
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _default_warc_date(value: str) -> str:
+    try:
+        return warc_date(value)
+    except ValueError:
+        raise ValueError(f"warc_date must be RFC 3339 (the release date): {value!r}") from None
+
+
+def iter_warc_articles(path: str | os.PathLike[str]
+                       ) -> Iterator[tuple[Article, bytes, WarcLocation]]:
+    """Read a shard back: for each article its Article (from the metadata record's JSON), the
+    raw capture bytes (from the raw resource record) and its location.
+
+    Raises ValueError when the records are not laid out as `WarcWriter` writes them; use
+    `check_warc` to verify digests.
+    """
+    filename = os.path.basename(os.fspath(path))
+    with open(path, "rb") as fh:
+        it = ArchiveIterator(fh, no_record_parse=True)
+        group: list[tuple[str, str | None, bytes, int, int]] = []
+        first = True
+        for record in it:
+            content = record.raw_stream.read()
+            rec_type = record.rec_type
+            headers = record.rec_headers
+            offset, length = it.get_record_offset(), it.get_record_length()
+            if first:
+                first = False
+                if rec_type != "warcinfo":
+                    raise ValueError(f"{path}: offset 0: first record is {rec_type}, "
+                                     "not warcinfo")
+                continue
+            expected = ARTICLE_RECORD_TYPES[len(group)]
+            if rec_type != expected:
+                raise ValueError(f"{path}: offset {offset}: {rec_type} record where a "
+                                 f"{expected} record belongs")
+            refers = headers.get_header("WARC-Refers-To")
+            group.append((headers.get_header("WARC-Record-ID") or "", refers, content,
+                          offset, length))
+            if len(group) < len(ARTICLE_RECORD_TYPES):
+                continue
+            raw_id, _, raw, start, _ = group[0]
+            _, meta_refers, meta, meta_offset, _ = group[2]
+            if meta_refers != raw_id:
+                raise ValueError(f"{path}: offset {meta_offset}: metadata record refers to "
+                                 f"{meta_refers}, not to the capture record {raw_id}")
+            end = group[-1][3] + group[-1][4]
+            group = []
+            yield (Article.from_dict(json.loads(meta)), raw,
+                   WarcLocation(filename, start, end - start))
+        if group:
+            raise ValueError(f"{path}: offset {group[0][3]}: the last article has "
+                             f"{len(group)} of its {len(ARTICLE_RECORD_TYPES)} records")
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking
+
+
+class _BrokenMember(Exception):
+    pass
+
+
+def _read_member(fh: BinaryIO, pos: int) -> tuple[int, bytes]:
+    """(compressed length, content) of the gzip member at ``pos``; _BrokenMember if it is not
+    a whole, valid member."""
+    fh.seek(pos)
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    parts: list[bytes] = []
+    fed = 0
+    while True:
+        buf = fh.read(_CHUNK)
+        if not buf:
+            raise _BrokenMember("truncated gzip member (the file ends inside it)")
+        try:
+            parts.append(inflate.decompress(buf))
+        except zlib.error as exc:
+            raise _BrokenMember(f"broken gzip member ({exc})") from None
+        fed += len(buf)
+        if inflate.eof:
+            return fed - len(inflate.unused_data), b"".join(parts)
+
+
+def _resync(fh: BinaryIO, pos: int) -> int | None:
+    """Offset of the next whole gzip member at or after ``pos``, or None."""
+    while True:
+        fh.seek(pos)
+        window = fh.read(_CHUNK + 2)
+        if len(window) < 3:
+            return None
+        hit = window.find(b"\x1f\x8b\x08")
+        if hit < 0:
+            pos += len(window) - 2
+            continue
+        try:
+            _read_member(fh, pos + hit)
+            return pos + hit
+        except _BrokenMember:
+            pos += hit + 1
+
+
+def _iter_members(fh: BinaryIO) -> Iterator[tuple[int, bytes | None, str | None]]:
+    """(offset, content, None) per gzip member; (offset, None, problem) per broken stretch."""
+    size = os.fstat(fh.fileno()).st_size
+    pos = 0
+    while pos < size:
+        try:
+            length, data = _read_member(fh, pos)
+        except _BrokenMember as exc:
+            yield pos, None, str(exc)
+            nxt = _resync(fh, pos + 1)
+            if nxt is None:
+                return
+            pos = nxt
+            continue
+        yield pos, data, None
+        pos += length
+
+
+_HTTP_TYPES = ("response", "request")
+_NO_CONCURRENT_TO = ("warcinfo", "conversion", "continuation")
+_NO_REFERS_TO = ("warcinfo", "response", "resource", "request", "continuation")
+
+
+def check_warc(path: str | os.PathLike[str]) -> list[str]:
+    """Every problem found in a shard, as human-readable strings naming file, offset and record
+    ID: recomputed WARC-Block-Digest / WARC-Payload-Digest (sha256) mismatches, missing warcinfo
+    first, records without WARC-Warcinfo-ID, broken gzip members. [] when sound.
+
+    Also: records that are not WARC/1.1, bad Content-Length, a member holding other than one
+    record, repeated record IDs, WARC-Concurrent-To / WARC-Refers-To where WARC 1.1 forbids them.
+    """
+    name = os.fspath(path)
+    problems: list[str] = []
+    parser = StatusAndHeadersParser([WARC_VERSION], verify=True)
+    warcinfo_id: str | None = None
+    seen: set[str] = set()
+    count = 0
+    with open(path, "rb") as fh:
+        for offset, data, broken in _iter_members(fh):
+            if data is None:
+                problems.append(f"{name}: offset {offset}: {broken}")
+                continue
+            found: list[str] = []
+            headers = _check_record(data, parser, found)
+            rec_id = headers.get_header("WARC-Record-ID") if headers is not None else None
+            if headers is not None:
+                rec_type = headers.get_header("WARC-Type")
+                if count == 0 and rec_type == "warcinfo":
+                    warcinfo_id = rec_id
+                elif count == 0:
+                    found.append(f"first record is {rec_type}, not warcinfo")
+                if rec_type != "warcinfo":
+                    link = headers.get_header("WARC-Warcinfo-ID")
+                    if not link:
+                        found.append("no WARC-Warcinfo-ID")
+                    elif warcinfo_id is not None and link != warcinfo_id:
+                        found.append(f"WARC-Warcinfo-ID {link} is not this file's warcinfo "
+                                     f"record {warcinfo_id}")
+                if rec_id in seen:
+                    found.append("WARC-Record-ID repeats an earlier record's")
+                if rec_id:
+                    seen.add(rec_id)
+                count += 1
+            problems.extend(f"{name}: offset {offset}: record {rec_id or '(none)'}: {p}"
+                            for p in found)
+    if count == 0 and not problems:
+        problems.append(f"{name}: offset 0: no records (a shard starts with warcinfo)")
+    return problems
+
+
+def _check_record(data: bytes, parser: StatusAndHeadersParser, found: list[str]
+                  ) -> StatusAndHeaders | None:
+    """Check one member's record, adding to ``found``; its headers, None if it is no record."""
+    stream = io.BytesIO(data)
+    try:
+        headers = parser.parse(stream)
+    except Exception as exc:  # warcio raises its own exception, or EOFError on nothing
+        first = data.split(b"\n", 1)[0][:80]
+        found.append(f"not a {WARC_VERSION} record (first line {first!r}) {exc}".rstrip())
+        return None
+    rec_type = headers.get_header("WARC-Type") or ""
+    for required in ("WARC-Record-ID", "WARC-Type", "WARC-Date"):
+        if not headers.get_header(required):
+            found.append(f"no {required}")
+    try:
+        length = int(headers.get_header("Content-Length") or "")
+    except ValueError:
+        found.append(f"bad Content-Length {headers.get_header('Content-Length')!r}")
+        return headers
+    start = stream.tell()
+    block = data[start:start + length]
+    rest = data[start + length:]
+    if len(block) < length:
+        found.append(f"block is {len(block)} bytes, Content-Length says {length}")
+    elif rest != b"\r\n\r\n":
+        if rest.startswith(b"\r\n\r\n") and rest.strip():
+            found.append("the gzip member holds more than one record")
+        else:
+            found.append("block not followed by exactly CRLF CRLF (Content-Length wrong?)")
+    if rec_type in _NO_CONCURRENT_TO and headers.get_header("WARC-Concurrent-To"):
+        found.append(f"WARC-Concurrent-To is not allowed in {rec_type} records")
+    if rec_type in _NO_REFERS_TO and headers.get_header("WARC-Refers-To"):
+        found.append(f"WARC-Refers-To is not allowed in {rec_type} records")
+
+    payload: bytes | None = block
+    uri = headers.get_header("WARC-Target-URI") or ""
+    if rec_type in _HTTP_TYPES and uri.startswith(("http:", "https:")):
+        cut = block.find(b"\r\n\r\n")
+        payload = block[cut + 4:] if cut >= 0 else b""
+    elif rec_type in ("revisit", "warcinfo"):
+        payload = None  # a revisit's payload digest is the original's; warcinfo has none
+    checks = [("WARC-Block-Digest", block)]
+    if payload is not None:
+        checks.append(("WARC-Payload-Digest", payload))
+    for field, content in checks:
+        value = headers.get_header(field)
+        if not value:
+            found.append(f"no {field}")
+            continue
+        algo, _, encoded = value.partition(":")
+        if algo.lower() != "sha256":
+            found.append(f"{field} is {algo or value!r}, not sha256")
+            continue
+        actual = hashlib.sha256(content).hexdigest()
+        if encoded != actual:
+            found.append(f"{field} mismatch: header says {value}, content is sha256:{actual}")
+    return headers
