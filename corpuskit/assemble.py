@@ -312,6 +312,12 @@ def assemble(draft: Draft, capture: Capture) -> Article:
 
     if url_date is not None:
         published.append(url_date)
+    if captured is not None:
+        # a date after the capture is an issue date or a typo, not when it was published
+        late = [p for p in published if p.after(captured)]
+        if late:
+            warnings.append("published_after_capture:" + late[0].at)
+            published = [p for p in published if not p.after(captured)]
     pub = _best_published(published)
 
     tags = list(draft.tags)

@@ -7,6 +7,7 @@ byline, copyright or boilerplate. lxml does the parsing (no network, no entity e
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ CAPTION_CLASSES = (
     "pic-caption", "imgCaption", "figcaption",
 )
 
+_NUMERIC_REF = re.compile(r"&#(?:\d{2,7}|[xX][0-9a-fA-F]{2,6});?")
 # A line break inside a paragraph; normalize_inline() would take "\n" for pretty-printing.
 _BR = "\x1e"
 
@@ -87,9 +89,24 @@ _parser = lxml.html.HTMLParser(
 )
 
 
+# Markup escaped as text by a broken mirror (&lt;p&gt;&lt;center&gt;褒奖…): tags, not prose.
+_ESCAPED_TAG = re.compile(
+    r"&lt;(/?(?:p|div|center|br|a|span|img|font|strong|b|i|em|table|tbody|tr|td|ul|ol|li|h[1-6]"
+    r"|input|blockquote|figure|figcaption|small)\b(?:[^&<>]|&(?!lt;|gt;))*?)/?&gt;",
+    re.I,
+)
+
+
+def unescape_markup(html: str) -> str:
+    """Turn escaped tags back into tags (html.unescape only on the tag itself)."""
+    if "&lt;" not in html:
+        return html
+    return _ESCAPED_TAG.sub(lambda m: "<" + htmllib.unescape(m.group(1)) + ">", html)
+
+
 def parse_fragment(html: str) -> lxml.html.HtmlElement:
     """Parse an HTML fragment into a <div> root (empty input gives an empty root)."""
-    html = html.strip()
+    html = unescape_markup(html.strip())
     if not html:
         return lxml.html.Element("div")
     root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_parser)
@@ -158,6 +175,8 @@ class _Walker:
         link_chars, self.link_chars = self.link_chars, 0
         container = self.block_stack[-1] if self.block_stack else None
         tag = container.tag if container is not None else "div"
+        if "&#" in raw:  # double-escaped numeric references (O&amp;#039Fallon)
+            raw = _NUMERIC_REF.sub(lambda m: htmllib.unescape(m.group().rstrip(";") + ";"), raw)
         lines = [normalize_inline(line) for line in raw.split(_BR)]
         # An empty line (<br><br>) splits paragraphs; single <br> stays a line break.
         paragraphs: list[list[str]] = [[]]

@@ -34,6 +34,16 @@ class Published:
     def at(self) -> str:
         return format_utc(self.value, self.precision)
 
+    def as_day(self) -> Published:
+        """The same date at day precision, in the zone it was given in."""
+        return Published(self.day(), "day", self.source)
+
+    def after(self, captured: datetime) -> bool:
+        """True when this claims a publication later than the capture (impossible)."""
+        if isinstance(self.value, datetime):
+            return self.value > captured + timedelta(minutes=5)
+        return self.value > captured.date()
+
     @property
     def local(self) -> str:
         if isinstance(self.value, datetime):

@@ -28,6 +28,8 @@ class OutletRule:
     boilerplate: tuple[str, ...] = ()
     # image URLs that are not article pictures (logos, share cards, icons)
     junk_images: tuple[str, ...] = ()
+    # the date line gives a day dressed up as a time (T00:00:00Z): keep the day only
+    page_date_is_day: bool = False
     # paragraphs that are the outlet's own byline forms (full match), with optional named
     # groups ``authors`` / ``editors``; label forms (记者：…) are known to every outlet already
     bylines: tuple[str, ...] = ()
@@ -89,10 +91,12 @@ OUTLETS: tuple[OutletRule, ...] = (
     ),
     OutletRule("zaobao", "联合早报", ("zaobao.com", "zaobao.com.sg"), tz="Asia/Singapore",
                aliases=("联合早报", "聯合早報")),
+    # the Chinese edition's feed writes Beijing time without a zone (captures lag ~0.5 h)
     OutletRule("nytimes", "纽约时报", ("nytimes.com", "nytchina.com", "cn.nytimes.com"),
-               tz="America/New_York", aliases=("纽约时报", "紐約時報", "NYT")),
+               tz="Asia/Shanghai", aliases=("纽约时报", "紐約時報", "NYT", "纽约时报中文网")),
+    # the feed's date is the print issue's (a Saturday at midnight): a day, not a time
     OutletRule("economist", "经济学人", ("economist.com",), tz="Europe/London",
-               aliases=("经济学人", "The Economist")),
+               aliases=("经济学人", "The Economist"), page_date_is_day=True),
     OutletRule("soundofhope", "希望之声", ("soundofhope.org",), tz="America/New_York",
                aliases=("希望之声",)),
     OutletRule("secretchina", "看中国", ("secretchina.com",), tz="America/New_York",

@@ -34,7 +34,10 @@ _PIXEL_RE = re.compile(
 _FURNITURE_RES = (
     re.compile(r"^\s*#{1,6}\s*\[.*$", re.M),  # navigation: #### [首页](…) | …
     re.compile(r"^\s*[-=]{3,}\s*$", re.M),  # rules and title underlines
-    re.compile(r"^.*手机上长按并复制下列链接或二维码分享本文章.*$(?:\n.*){0,6}", re.M),
+    _SHARE_RE := re.compile(
+        r"^.*手机上长按并复制下列链接或二维码分享本文章.*$(?P<lines>(?:\n.*(?:https?://|<br).*){0,4})",
+        re.M,
+    ),
 )
 # Body containers seen in mirrors, most specific first.
 BODY_XPATH = (
@@ -69,6 +72,11 @@ def read(capture: Capture) -> list[Article]:
     pm = _PIXEL_RE.search(rest)
     if pm:
         mirror_url = pm.group("src")
+    else:
+        # the share block names the mirror page itself (…/blob/master/pages/87/400950.md)
+        sm = _SHARE_RE.search(rest)
+        um = re.search(r"https?://\S+?\.md\b", sm.group("lines")) if sm else None
+        mirror_url = um.group() if um else None
 
     html = _ORIGINAL_RE.sub("", rest)
     html = _PIXEL_RE.sub("", html)
