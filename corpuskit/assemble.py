@@ -312,6 +312,8 @@ def assemble(draft: Draft, capture: Capture) -> Article:
 
     if url_date is not None:
         published.append(url_date)
+    if rules.rule is not None and rules.rule.page_date_is_day:
+        published = [p.as_day() if p.source == "page" else p for p in published]
     if captured is not None:
         # a date after the capture is an issue date or a typo, not when it was published
         late = [p for p in published if p.after(captured)]

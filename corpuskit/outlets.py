@@ -92,8 +92,15 @@ OUTLETS: tuple[OutletRule, ...] = (
     OutletRule("zaobao", "联合早报", ("zaobao.com", "zaobao.com.sg"), tz="Asia/Singapore",
                aliases=("联合早报", "聯合早報")),
     # the Chinese edition's feed writes Beijing time without a zone (captures lag ~0.5 h)
-    OutletRule("nytimes", "纽约时报", ("nytimes.com", "nytchina.com", "cn.nytimes.com"),
-               tz="Asia/Shanghai", aliases=("纽约时报", "紐約時報", "NYT", "纽约时报中文网")),
+    OutletRule(
+        "nytimes", "纽约时报", ("nytimes.com", "nytchina.com", "cn.nytimes.com"),
+        tz="Asia/Shanghai", aliases=("纽约时报", "紐約時報", "NYT", "纽约时报中文网"),
+        # the byline is a paragraph of capitalised names: "STUART BUTLER", "A 和 B"
+        bylines=(
+            r"(?P<authors>[A-Z][A-Z.' -]{2,40}(?:\s*(?:,|，|、|和|AND)\s*[A-Z][A-Z.' -]{2,40})*)",
+        ),
+        boilerplate=(r"点击查看本文英文版。?", r"翻译[：:]\s*纽约时报中文网"),
+    ),
     # the feed's date is the print issue's (a Saturday at midnight): a day, not a time
     OutletRule("economist", "经济学人", ("economist.com",), tz="Europe/London",
                aliases=("经济学人", "The Economist"), page_date_is_day=True),

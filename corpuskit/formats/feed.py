@@ -77,8 +77,6 @@ def read(capture: Capture) -> list[Article]:
 
     blocks, links = html_to_blocks(body)
     published, authors, blocks = _page_date(blocks, tz)
-    if published is not None and rule is not None and rule.page_date_is_day:
-        published = published.as_day()
     if not [b for b in blocks if b.kind in ("p", "heading", "li")]:
         warnings.append("empty_body")
 
