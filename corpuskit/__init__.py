@@ -7,6 +7,7 @@ __version__ = "0.1.0"
 from .assemble import ExtractionError
 from .data import Article, Embed, Image, Outlet, Source
 from .pipeline import Outcome, extract, iter_articles, iter_outcomes
+from .release import open_release, pack, verify
 from .schema import ValidationIssue, load_schema, validate
 
 __all__ = [
@@ -23,5 +24,8 @@ __all__ = [
     "iter_articles",
     "iter_outcomes",
     "load_schema",
+    "open_release",
+    "pack",
     "validate",
+    "verify",
 ]

@@ -1,0 +1,397 @@
+"""``verify``: everything a release promises, checked from its files alone.
+
+Checks, each reported as a `Problem` naming the file and, where it helps, the id or offset:
+SHA256SUMS against every file (nothing missing, nothing extra); the manifest's accounting and
+counts against the Parquet, WARC, index and quarantine files; every Parquet row against the
+schema copy in the release; Parquet and WARC holding the same records in the same order; the
+Parquet pointers and every CDXJ line landing on the records they name; each raw capture's
+SHA-256 against its record's ``source.sha256``; the WARC digests (`check_warc`).
+
+Nothing here raises on a damaged release: an unreadable file is a problem like any other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pyarrow.parquet as pq
+from jsonschema import Draft202012Validator
+from warcio.archiveiterator import ArchiveIterator
+
+from ..writers.manifest import read_sums, sha256_file
+from ..writers.parquet import WARC_COLUMNS, from_row, iter_rows
+from ..writers.warc import ARTICLE_RECORD_TYPES, check_warc, iter_warc_articles
+from . import layout
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that does not hold: the file (relative to the release) and what is wrong."""
+
+    file: str
+    message: str
+    where: str | None = None  # "id 0123…", "offset 4931", "line 7"
+
+    def __str__(self) -> str:
+        where = f" ({self.where})" if self.where else ""
+        return f"{self.file or '.'}{where}: {self.message}"
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, message: str, where: str | None = None) -> None:
+        self.problems.append(Problem(file, message, where))
+
+
+def _safe_rel(rel: str) -> bool:
+    p = PurePosixPath(rel)
+    return bool(rel) and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
+
+
+def _check_sums(root: Path, r: _Report) -> None:
+    sums_path = root / layout.SUMS
+    try:
+        text = sums_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        r.add(layout.SUMS, "missing: not a release, or a pack that did not finish")
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        r.add(layout.SUMS, f"unreadable: {exc}")
+        return
+    sums, bad = read_sums(text)
+    for b in bad:
+        r.add(layout.SUMS, b)
+    present = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    present.discard(layout.SUMS)
+    for rel, digest in sorted(sums.items()):
+        if not _safe_rel(rel):
+            r.add(layout.SUMS, f"lists a path outside the release: {rel!r}")
+        elif rel not in present:
+            r.add(rel, "listed in SHA256SUMS but missing")
+        elif sha256_file(root / rel) != digest:
+            r.add(rel, "SHA-256 does not match SHA256SUMS (the file was changed or damaged)")
+    for rel in sorted(present - set(sums)):
+        r.add(rel, "not listed in SHA256SUMS")
+
+
+def _load_json(root: Path, rel: str, r: _Report) -> Any:
+    try:
+        return json.loads((root / rel).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        r.add(rel, "missing")
+    except (OSError, ValueError) as exc:
+        r.add(rel, f"not valid JSON: {exc}")
+    return None
+
+
+def _validator(root: Path, manifest: dict[str, Any], r: _Report
+               ) -> Draft202012Validator | None:
+    schema = _load_json(root, layout.SCHEMA, r)
+    if schema is None:
+        return None
+    try:
+        Draft202012Validator.check_schema(schema)
+    except Exception as exc:
+        r.add(layout.SCHEMA, f"not a valid JSON Schema: {str(exc).splitlines()[0]}")
+        return None
+    if schema.get("$id") != manifest.get("schema", {}).get("id"):
+        r.add(layout.SCHEMA, f"$id {schema.get('$id')!r} is not the manifest's schema id")
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _check_accounting(m: dict[str, Any], r: _Report) -> None:
+    c = m["counts"]
+    f = layout.MANIFEST
+    if c["inputs"] != c["packed"] + c["duplicates"] + c["quarantined"]:
+        r.add(f, f"counts: {c['inputs']} inputs != {c['packed']} packed + "
+                 f"{c['duplicates']} duplicates + {c['quarantined']} quarantined")
+    records = sum(i["records"] for i in m["inputs"])
+    if records != c["inputs"]:
+        r.add(f, f"counts: inputs says {c['inputs']}, the input files hold {records} records")
+    if len(m["inputs"]) != c["files"]:
+        r.add(f, f"counts: files says {c['files']}, {len(m['inputs'])} are listed")
+    if len(m["duplicates"]) != c["duplicates"]:
+        r.add(f, f"counts: duplicates says {c['duplicates']}, {len(m['duplicates'])} listed")
+    if len(m["shards"]) != c["shards"]:
+        r.add(f, f"counts: shards says {c['shards']}, {len(m['shards'])} listed")
+    rows = sum(s["rows"] for s in m["shards"])
+    if rows != c["packed"]:
+        r.add(f, f"counts: packed says {c['packed']}, the shards list {rows} rows")
+    if sum(m["quarantine_reasons"].values()) != c["quarantined"]:
+        r.add(f, "counts: quarantine_reasons do not add up to quarantined")
+
+
+def _check_described(root: Path, d: dict[str, Any], r: _Report) -> None:
+    """A manifest entry {path, bytes, sha256} against the file it describes."""
+    rel = d["path"]
+    p = root / rel
+    if not _safe_rel(rel) or not p.is_file():
+        r.add(layout.MANIFEST, f"lists {rel!r}, which is not a file of the release")
+    elif p.stat().st_size != d["bytes"] or sha256_file(p) != d["sha256"]:
+        r.add(rel, "size or SHA-256 differs from manifest.json")
+
+
+def _check_lines(root: Path, rel: str, expected: int, r: _Report) -> list[str]:
+    try:
+        lines = (root / rel).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        r.add(rel, "missing")
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        r.add(rel, f"unreadable: {exc}")
+        return []
+    if len(lines) != expected:
+        r.add(rel, f"{len(lines)} lines, manifest.json says {expected}")
+    return lines
+
+
+def _check_quarantine(root: Path, m: dict[str, Any], r: _Report) -> None:
+    lines = _check_lines(root, layout.QUARANTINE, m["counts"]["quarantined"], r)
+    reasons: Counter[str] = Counter()
+    for n, line in enumerate(lines, start=1):
+        try:
+            q = json.loads(line)
+            reasons[q["reason"]] += 1
+            if not q["path"]:
+                raise ValueError("no path")
+        except (ValueError, KeyError, TypeError) as exc:
+            r.add(layout.QUARANTINE, f"not a quarantine entry: {exc}", f"line {n}")
+    if lines and dict(reasons) != m["quarantine_reasons"]:
+        r.add(layout.QUARANTINE, "reasons differ from manifest.json's quarantine_reasons")
+
+
+def _records_at(fh: Any, offset: int, length: int) -> list[tuple[Any, bytes]]:
+    """The WARC records in the byte range [offset, offset + length): (headers, content)."""
+    fh.seek(offset)
+    data = fh.read(length)
+    if len(data) != length:
+        raise ValueError("the range runs past the end of the file")
+    out = []
+    for rec in ArchiveIterator(io.BytesIO(data), no_record_parse=True):
+        out.append((rec.rec_headers, rec.content_stream().read()))
+    return out
+
+
+def _record_ok(raw_sha: str, source_sha: str, passthrough: set[str]) -> bool:
+    # A record read from a JSON/JSONL record file keeps its original source.sha256; its raw
+    # bytes in the WARC are then the record file, listed among the inputs as format "record".
+    return raw_sha == source_sha or raw_sha in passthrough
+
+
+def _year(record: dict[str, Any]) -> str:
+    return record["published_at"][:4] if record["published_at"] else "unknown"
+
+
+def _check_shards(root: Path, m: dict[str, Any], validator: Draft202012Validator | None,
+                  r: _Report) -> None:
+    passthrough = {i["sha256"] for i in m["inputs"] if i.get("format") == "record"}
+    outlets: Counter[str] = Counter()
+    languages: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    last_id = ""
+    for shard in m["shards"]:
+        pq_rel, warc_rel = shard["parquet"]["path"], shard["warc"]["path"]
+        _check_described(root, shard["parquet"], r)
+        _check_described(root, shard["warc"], r)
+        warc_path = root / warc_rel
+        for problem in _safe(lambda p=warc_path: check_warc(p), warc_rel, r) or []:
+            r.add(warc_rel, problem.replace(f"{warc_path}: ", ""))
+        rows = 0
+        first = None
+        try:
+            meta = pq.ParquetFile(root / pq_rel).schema_arrow
+            missing = [c for c in WARC_COLUMNS if c not in meta.names]
+            if missing:
+                r.add(pq_rel, f"no column(s) {', '.join(missing)}")
+                continue
+            with open(warc_path, "rb") as wfh:
+                warc_iter = _warc_articles(warc_path)
+                for row in iter_rows(root / pq_rel):
+                    rows += 1
+                    rid = row["id"]
+                    first = first or rid
+                    where = f"id {rid}"
+                    if rid <= last_id:
+                        r.add(pq_rel, f"not in id order (after {last_id})", where)
+                    last_id = max(last_id, rid)
+                    record = from_row(row)
+                    if validator is not None:
+                        for err in sorted(validator.iter_errors(record), key=str):
+                            ptr = "".join(f"/{p}" for p in err.absolute_path) or "/"
+                            r.add(pq_rel, f"{ptr}: {err.message}", where)
+                    outlets[record["outlet"]["id"]] += 1
+                    languages[record["language"]] += 1
+                    years[_year(record)] += 1
+                    _check_pointer(wfh, row, warc_rel, pq_rel, r)
+                    got = next(warc_iter, None)
+                    if got is None:
+                        r.add(warc_rel, "fewer articles than its Parquet shard", where)
+                        continue
+                    article, raw, loc = got
+                    if article.to_dict() != record:
+                        r.add(warc_rel, f"the record differs from {pq_rel}'s row "
+                                        f"(WARC has id {article.id})", where)
+                    if (loc.filename, loc.offset, loc.length) != (
+                            row["warc_filename"], row["warc_record_offset"],
+                            row["warc_record_length"]):
+                        r.add(pq_rel, f"pointer ({row['warc_filename']}, "
+                                      f"{row['warc_record_offset']}, "
+                                      f"{row['warc_record_length']}) is not where the "
+                                      f"article is ({loc.filename}, {loc.offset}, "
+                                      f"{loc.length})", where)
+                    raw_sha = hashlib.sha256(raw).hexdigest()
+                    if not _record_ok(raw_sha, article.source.sha256, passthrough):
+                        r.add(warc_rel, f"raw capture has SHA-256 {raw_sha}, source.sha256 "
+                                        f"says {article.source.sha256}", where)
+                extra = sum(1 for _ in warc_iter)
+                if extra:
+                    r.add(warc_rel, f"{extra} more articles than its Parquet shard")
+        except _WarcUnreadable as exc:
+            r.add(warc_rel, f"unreadable: {exc}")
+        except Exception as exc:  # a damaged file must be reported, not raise
+            r.add(pq_rel, f"unreadable: {type(exc).__name__}: {exc}")
+        if rows != shard["rows"]:
+            r.add(pq_rel, f"{rows} rows, manifest.json says {shard['rows']}")
+        if rows and first != shard["first_id"]:
+            r.add(pq_rel, f"first id {first}, manifest.json says {shard['first_id']}")
+    for name, got, key in (("outlet", outlets, "by_outlet"), ("language", languages,
+                           "by_language"), ("year", years, "by_year")):
+        if dict(got) != m[key]:
+            r.add(layout.MANIFEST, f"{key} differs from the articles per {name} in the data")
+
+
+class _WarcUnreadable(Exception):
+    pass
+
+
+def _warc_articles(path: Path) -> Iterator[Any]:
+    try:
+        yield from iter_warc_articles(path)
+    except Exception as exc:
+        raise _WarcUnreadable(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _check_pointer(wfh: Any, row: dict[str, Any], warc_rel: str, pq_rel: str,
+                   r: _Report) -> None:
+    """The row's WARC byte range holds exactly its article's four records."""
+    where = f"id {row['id']}"
+    if row["warc_filename"] != os.path.basename(warc_rel):
+        r.add(pq_rel, f"warc_filename {row['warc_filename']!r} is not {warc_rel}", where)
+        return
+    try:
+        recs = _records_at(wfh, row["warc_record_offset"], row["warc_record_length"])
+    except Exception as exc:
+        r.add(pq_rel, f"pointer does not land on WARC records: {exc}", where)
+        return
+    types = tuple(h.get_header("WARC-Type") for h, _ in recs)
+    meta_uri = f"urn:corpuskit:article:{row['id']}"
+    if types != ARTICLE_RECORD_TYPES or recs[2][0].get_header("WARC-Target-URI") != meta_uri:
+        r.add(pq_rel, f"pointer lands on {types}, not on this article's records", where)
+
+
+def _check_index(root: Path, m: dict[str, Any], r: _Report) -> None:
+    rel = layout.INDEX
+    _check_described(root, m["index"], r)
+    lines = _check_lines(root, rel, m["index"]["lines"], r)
+    expected = len(ARTICLE_RECORD_TYPES) * m["counts"]["packed"]
+    if len(lines) != expected:
+        r.add(rel, f"{len(lines)} lines for {m['counts']['packed']} articles "
+                   f"({len(ARTICLE_RECORD_TYPES)} records each: {expected})")
+    if [line.encode() for line in lines] != sorted(line.encode() for line in lines):
+        r.add(rel, "not sorted (as LC_ALL=C sort)")
+    warcs = {os.path.basename(s["warc"]["path"]): root / s["warc"]["path"]
+             for s in m["shards"]}
+    handles: dict[str, Any] = {}
+    seen: set[tuple[str, int]] = set()
+    with ExitStack() as stack:
+        for n, line in enumerate(lines, start=1):
+            where = f"line {n}"
+            try:
+                _key, _ts, fields = line.split(" ", 2)
+                f = json.loads(fields)
+                name, offset, length = f["filename"], int(f["offset"]), int(f["length"])
+            except (ValueError, KeyError, TypeError) as exc:
+                r.add(rel, f"not a CDXJ line: {exc}", where)
+                continue
+            if name not in warcs:
+                r.add(rel, f"names {name!r}, not a WARC of this release", where)
+                continue
+            if (name, offset) in seen:
+                r.add(rel, f"a second line for {name} offset {offset}", where)
+            seen.add((name, offset))
+            if name not in handles:
+                handles[name] = stack.enter_context(open(warcs[name], "rb"))
+            try:
+                recs = _records_at(handles[name], offset, length)
+            except Exception as exc:
+                r.add(rel, f"{name} offset {offset}: no WARC record there ({exc})", where)
+                continue
+            if len(recs) != 1:
+                r.add(rel, f"{name} offset {offset} length {length}: holds {len(recs)} "
+                           "records, not one", where)
+                continue
+            headers, _ = recs[0]
+            if headers.get_header("WARC-Target-URI") != f.get("url"):
+                r.add(rel, f"{name} offset {offset}: the record there is for "
+                           f"{headers.get_header('WARC-Target-URI')}, not {f.get('url')}",
+                      where)
+            elif f.get("digest") and headers.get_header("WARC-Payload-Digest") != f["digest"]:
+                r.add(rel, f"{name} offset {offset}: digest differs from the record's", where)
+
+
+def _check_card(root: Path, m: dict[str, Any], r: _Report) -> None:
+    try:
+        text = (root / layout.CARD).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        r.add(layout.CARD, "missing")
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        r.add(layout.CARD, f"unreadable: {exc}")
+        return
+    head = text.split("\n---\n", 1)[0]
+    if not text.startswith("---\n") or "config_name: default" not in head:
+        r.add(layout.CARD, "no Hugging Face front matter with the default config")
+
+
+def _safe(fn: Any, rel: str, r: _Report) -> Any:
+    try:
+        return fn()
+    except Exception as exc:
+        r.add(rel, f"unreadable: {type(exc).__name__}: {exc}")
+        return None
+
+
+def verify(path: str | os.PathLike[str]) -> list[Problem]:
+    """Every problem found in the release at ``path``; [] when it is sound."""
+    root = Path(path)
+    r = _Report()
+    if not root.is_dir():
+        r.add("", "not a folder")
+        return r.problems
+    _check_sums(root, r)
+    m = _load_json(root, layout.MANIFEST, r)
+    if not isinstance(m, dict):
+        if m is not None:
+            r.add(layout.MANIFEST, "not a JSON object")
+        return r.problems
+    try:
+        _check_accounting(m, r)
+    except (KeyError, TypeError, AttributeError) as exc:
+        r.add(layout.MANIFEST, f"not a release manifest ({type(exc).__name__}: {exc})")
+        return r.problems
+    validator = _validator(root, m, r)
+    for step in (_check_quarantine, _check_index, _check_card):
+        _safe(lambda s=step: s(root, m, r), layout.MANIFEST, r)
+    _safe(lambda: _check_shards(root, m, validator, r), layout.MANIFEST, r)
+    return r.problems

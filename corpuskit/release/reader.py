@@ -1,0 +1,102 @@
+"""Reading a release back: ``open_release(path)`` → Articles from Parquet (or from the WARCs)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from ..data import Article
+from ..writers.parquet import from_row, iter_rows
+from ..writers.warc import iter_warc_articles
+from . import layout
+from .build import ReleaseError
+
+
+class Release:
+    """A release folder. Iterating gives its Articles from Parquet, in id order."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self.manifest: dict[str, Any] = json.loads(
+                (self.path / layout.MANIFEST).read_text(encoding="utf-8"))
+            self._shards: list[dict[str, Any]] = self.manifest["shards"]
+        except FileNotFoundError as exc:
+            raise ReleaseError(f"{self.path}: not a release (no {layout.MANIFEST})") from exc
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ReleaseError(f"{self.path / layout.MANIFEST}: unreadable: {exc}") from exc
+
+    @property
+    def name(self) -> str:
+        return self.manifest["release"]["name"]
+
+    @property
+    def version(self) -> str:
+        return self.manifest["release"]["version"]
+
+    @property
+    def parquet_files(self) -> list[Path]:
+        return [self.path / s["parquet"]["path"] for s in self._shards]
+
+    @property
+    def warc_files(self) -> list[Path]:
+        return [self.path / s["warc"]["path"] for s in self._shards]
+
+    def __len__(self) -> int:
+        return int(self.manifest["counts"]["packed"])
+
+    def __iter__(self) -> Iterator[Article]:
+        for row in self.rows():
+            yield Article.from_dict(from_row(row))
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Raw Parquet rows (with the WARC pointer columns), in id order."""
+        for path in self.parquet_files:
+            yield from iter_rows(path)
+
+    def from_warc(self) -> Iterator[Article]:
+        """The same Articles, read from the WARCs' metadata records instead of Parquet."""
+        for path in self.warc_files:
+            for article, _raw, _loc in iter_warc_articles(path):
+                yield article
+
+    def raw(self, id: str) -> bytes | None:
+        """The raw capture bytes of an article, from the WARC (None when the id is absent)."""
+        row = self._row(id)
+        if row is None:
+            return None
+        for path in self.warc_files:
+            if path.name == row["warc_filename"]:
+                for article, raw, _loc in iter_warc_articles(path):
+                    if article.id == id:
+                        return raw
+        return None
+
+    def _row(self, id: str) -> dict[str, Any] | None:
+        for shard, path in zip(self._shards, self.parquet_files, strict=True):
+            if shard["rows"] and shard["first_id"] <= id <= shard["last_id"]:
+                rows = pq.read_table(path, filters=[("id", "==", id)]).to_pylist()
+                if rows:
+                    return rows[0]
+        return None
+
+    def get(self, id: str) -> Article | None:
+        """The article with this id, or None (reads only the shard whose id range holds it)."""
+        row = self._row(id)
+        return Article.from_dict(from_row(row)) if row is not None else None
+
+    def __contains__(self, id: object) -> bool:
+        return isinstance(id, str) and self._row(id) is not None
+
+    def __repr__(self) -> str:
+        return f"<Release {self.name} {self.version}: {len(self)} articles at {self.path}>"
+
+
+def open_release(path: str | os.PathLike[str]) -> Release:
+    """Open a release folder written by `pack` (raises ReleaseError when it is not one)."""
+    return Release(path)

@@ -1,0 +1,117 @@
+"""manifest.json and SHA256SUMS of a release.
+
+The manifest accounts for every input (``inputs = packed + duplicates + quarantined``) and
+describes every data file; its bytes depend on the data only: keys in a fixed order (counts
+sorted by key), ``indent=2``, non-ASCII kept, a final newline, and no absolute path, host name
+or clock time anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..release.config import ReleaseMeta
+
+MANIFEST_VERSION = 1
+
+
+def dumps(doc: Any) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def describe(root: Path, rel: str) -> dict[str, Any]:
+    """path, bytes and sha256 of one file of the release."""
+    p = root / rel
+    return {"path": rel, "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(1 for _ in fh)
+
+
+def _sorted_counts(counts: Mapping[str, int]) -> dict[str, int]:
+    return {k: counts[k] for k in sorted(counts)}
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return version(dist)
+    except PackageNotFoundError:  # pragma: no cover - a source tree without metadata
+        return None
+
+
+def build(root: Path, *, meta: ReleaseMeta, date: str, corpuskit_version: str,
+          schema: dict[str, str], counts: dict[str, int], by_outlet: Mapping[str, int],
+          by_language: Mapping[str, int], by_year: Mapping[str, int],
+          dates: dict[str, Any], quarantine_reasons: Mapping[str, int],
+          shards: list[dict[str, Any]], index: str, quarantine: str,
+          inputs: list[dict[str, Any]], duplicates: list[dict[str, Any]]) -> dict[str, Any]:
+    """The manifest document (hashes the data files already written under ``root``)."""
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "release": {**meta.to_dict(), "date": date},
+        # what made it: the same versions and inputs give the same bytes
+        "software": {"corpuskit": corpuskit_version, "pyarrow": _version("pyarrow"),
+                     "warcio": _version("warcio")},
+        "schema": {**schema, "sha256": sha256_file(root / schema["path"])},
+        "counts": counts,
+        "by_outlet": _sorted_counts(by_outlet),
+        "by_language": _sorted_counts(by_language),
+        "by_year": _sorted_counts(by_year),
+        "dates": dates,
+        "quarantine_reasons": _sorted_counts(quarantine_reasons),
+        "shards": [{
+            "rows": s["rows"], "first_id": s["first_id"], "last_id": s["last_id"],
+            "parquet": describe(root, s["parquet"]),
+            "warc": describe(root, s["warc"]),
+        } for s in shards],
+        "index": {**describe(root, index), "lines": _count_lines(root / index)},
+        "quarantine": {**describe(root, quarantine), "lines": _count_lines(root / quarantine)},
+        "inputs": inputs,
+        "duplicates": duplicates,
+    }
+
+
+def write(path: Path, doc: dict[str, Any]) -> None:
+    path.write_bytes(dumps(doc))
+
+
+def write_sums(root: Path, name: str = "SHA256SUMS") -> None:
+    """``name`` listing every file under ``root`` but itself, ``sha256sum -c`` compatible."""
+    files = sorted((rel for rel in (p.relative_to(root).as_posix() for p in root.rglob("*")
+                                    if p.is_file()) if rel != name),
+                   key=lambda rel: rel.encode("utf-8"))
+    lines = [f"{sha256_file(root / rel)}  {rel}\n" for rel in files]
+    (root / name).write_text("".join(lines), encoding="utf-8", newline="\n")
+
+
+_SUM_LINE = re.compile(r"([0-9a-f]{64}) [ *](.+)")
+
+
+def read_sums(text: str) -> tuple[dict[str, str], list[str]]:
+    """{path: sha256} from a SHA256SUMS text, and the lines that are not ``hash  path``."""
+    sums: dict[str, str] = {}
+    bad: list[str] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        m = _SUM_LINE.fullmatch(line)
+        if m is None:
+            bad.append(f"line {n}: not 'sha256  path': {line[:80]!r}")
+        else:
+            sums[m.group(2)] = m.group(1)
+    return sums, bad

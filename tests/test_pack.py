@@ -1,0 +1,246 @@
+"""pack: reproducible bytes, accounting of bad and repeated inputs, atomic output."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SEEDS, seed
+
+import corpuskit
+from corpuskit.cli import main
+from corpuskit.release import ReleaseError, ReleaseMeta
+
+SHARD = 20_000
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file of a folder, by relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def manifest(root: Path) -> dict:
+    return json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+
+
+def pack(inputs, out: Path, *args: str) -> str:
+    result = CliRunner().invoke(main, ["pack", *map(str, inputs), "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_two_packs_are_byte_identical(tmp_path):
+    a, b = tmp_path / "a" / "release", tmp_path / "b" / "release"
+    pack([SEEDS], a, "--shard-size", str(SHARD))
+    pack([SEEDS], b, "--shard-size", str(SHARD))
+    ta, tb = tree(a), tree(b)
+    assert list(ta) == list(tb) and len(ta) > 10
+    for name in ta:
+        assert ta[name] == tb[name], name
+
+
+def test_input_order_does_not_matter(tmp_path):
+    """The seeds given one by one in reverse, or copied in another order, give the same bytes."""
+    files = sorted(SEEDS.glob("*.txt"))
+    shuffled = tmp_path / "copied"
+    shuffled.mkdir()
+    for f in reversed(files):  # creation order (what the folder lists first) differs
+        shutil.copy(f, shuffled / f.name)
+    ref, rev, copy = (tmp_path / d / "release" for d in ("ref", "rev", "copy"))
+    pack([SEEDS], ref, "--shard-size", str(SHARD))
+    pack(reversed(files), rev, "--shard-size", str(SHARD))
+    pack([shuffled], copy, "--shard-size", str(SHARD))
+    assert tree(rev) == tree(ref)
+    assert tree(copy) == tree(ref)
+
+
+def test_source_date_epoch_is_the_only_outside_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out = tmp_path / "release"
+    pack([SEEDS], out)
+    assert manifest(out)["release"]["date"] == "2023-11-14T22:13:20Z"
+    assert "dated 2023-11-14T22:13:20Z" in (out / "README.md").read_text(encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = CliRunner().invoke(main, ["pack", str(SEEDS), "-o", str(tmp_path / "r2")])
+    assert result.exit_code == 1 and "SOURCE_DATE_EPOCH" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_broken_captures_are_quarantined(tmp_path):
+    src = tmp_path / "in"
+    shutil.copytree(SEEDS, src)
+    (src / "empty.txt").write_bytes(b"")
+    (src / "image.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    out = tmp_path / "release"
+    result = CliRunner().invoke(main, ["pack", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "5 articles" in result.output and "2 inputs quarantined" in result.output
+    lines = [json.loads(x) for x in (out / "quarantine.jsonl").read_text().splitlines()]
+    assert [(q["path"], q["reason"]) for q in lines] == [("empty.txt", "empty"),
+                                                         ("image.bin", "binary")]
+    assert all(q["message"] for q in lines)
+    m = manifest(out)
+    c = m["counts"]
+    assert c == {"inputs": 7, "packed": 5, "duplicates": 0, "quarantined": 2, "files": 7,
+                 "shards": 1}
+    assert c["inputs"] == c["packed"] + c["duplicates"] + c["quarantined"]
+    assert m["quarantine_reasons"] == {"binary": 1, "empty": 1}
+    assert corpuskit.verify(out) == []
+    # --strict: same release, exit 1
+    strict = CliRunner().invoke(main, ["pack", str(src), "-o", str(tmp_path / "s"), "--strict"])
+    assert strict.exit_code == 1
+    assert tree(tmp_path / "s")["quarantine.jsonl"] == tree(out)["quarantine.jsonl"]
+
+
+def test_duplicates_are_folded_and_listed(tmp_path):
+    src = tmp_path / "in"
+    shutil.copytree(SEEDS, src)
+    original = seed("001")
+    shutil.copy(original, src / "zz_copy.txt")  # byte-identical
+    raw = original.read_bytes()
+    assert raw.startswith(b"<!--1697721422000-->")
+    later = raw.replace(b"<!--1697721422000-->", b"<!--1697807822000-->", 1)  # a day later
+    (src / "001_recaptured.txt").write_bytes(later)
+    out = tmp_path / "release"
+    pack([src], out)
+    m = manifest(out)
+    assert m["counts"] == {"inputs": 7, "packed": 5, "duplicates": 2, "quarantined": 0,
+                           "files": 7, "shards": 1}
+    dup_id = corpuskit.extract(original).id
+    by_reason = {d["reason"]: d for d in m["duplicates"]}
+    assert by_reason["identical_bytes"]["path"] == "zz_copy.txt"
+    assert by_reason["identical_bytes"]["folded_into"]["path"] == original.name
+    assert by_reason["identical_bytes"]["id"] == dup_id
+    # the later capture of the same article is the one packed; the earlier one folded into it
+    same = by_reason["same_id"]
+    assert (same["path"], same["id"]) == (original.name, dup_id)
+    assert same["folded_into"]["path"] == "001_recaptured.txt"
+    kept = corpuskit.open_release(out).get(dup_id)
+    assert kept.captured_at == "2023-10-20T13:17:02Z"
+    assert kept.source.path == "001_recaptured.txt"
+    assert next(i for i in m["inputs"] if i["path"] == "zz_copy.txt")["identical_to"] == \
+        original.name
+    assert corpuskit.verify(out) == []
+
+
+def test_several_inputs_are_prefixed_with_their_folder_name(tmp_path):
+    other = tmp_path / "more"
+    other.mkdir()
+    (other / "note.txt").write_text("not a capture\n")
+    out = tmp_path / "release"
+    pack([SEEDS, other], out)
+    paths = [i["path"] for i in manifest(out)["inputs"]]
+    assert paths == ["more/note.txt", *sorted(f"seeds/{p.name}" for p in SEEDS.iterdir())]
+    assert all(a.source.path.startswith("seeds/") for a in corpuskit.open_release(out))
+
+
+def test_non_empty_output_is_refused_without_force(tmp_path):
+    out = tmp_path / "release"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = CliRunner().invoke(main, ["pack", str(SEEDS), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "not empty" in result.output and "--force" in result.output
+    assert "Traceback" not in result.output
+    assert (out / "keep.txt").read_text() == "mine"
+    assert [p.name for p in tmp_path.iterdir()] == ["release"]  # no temporary folder left
+    pack([SEEDS], out, "--force")
+    assert not (out / "keep.txt").exists()
+    assert corpuskit.verify(out) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]
+
+
+def test_empty_output_folder_is_used(tmp_path):
+    out = tmp_path / "release"
+    out.mkdir()
+    pack([SEEDS], out)
+    assert corpuskit.verify(out) == []
+
+
+def test_output_inside_an_input_is_refused(tmp_path):
+    src = tmp_path / "in"
+    shutil.copytree(SEEDS, src)
+    with pytest.raises(ReleaseError, match="inside the input"):
+        corpuskit.pack([src], src / "release")
+
+
+def test_missing_input_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["pack", str(tmp_path / "nope"), "-o",
+                                       str(tmp_path / "r")])
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_release_metadata_from_config_and_options(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("corpuskit.toml").write_text(
+        '[release]\nname = "north-korea-2023"\nversion = "2.1.0"\nlicense = "cc-by-4.0"\n'
+        'description = "Articles about North Korea."\ncreators = ["A. Archivist"]\n'
+        'citation = "Archivist (2024). North Korea 2023."\n', encoding="utf-8")
+    pack([SEEDS], tmp_path / "out", "--release-version", "2.2.0")
+    m = manifest(tmp_path / "out")
+    assert m["release"] | {"date": None} == {
+        "name": "north-korea-2023", "version": "2.2.0", "license": "cc-by-4.0",
+        "description": "Articles about North Korea.", "creators": ["A. Archivist"],
+        "citation": "Archivist (2024). North Korea 2023.", "date": None}
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert 'license: "cc-by-4.0"' in card and "Articles about North Korea." in card
+    assert "Archivist (2024). North Korea 2023." in card and "A. Archivist" in card
+    Path("bad.toml").write_text('[release]\ncolour = "blue"\n')
+    result = CliRunner().invoke(main, ["pack", str(SEEDS), "-o", "x", "--config", "bad.toml"])
+    assert result.exit_code == 1 and "colour" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_pack_api_returns_the_accounting(tmp_path):
+    result = corpuskit.pack([SEEDS], tmp_path / "r", meta=ReleaseMeta(name="x"))
+    assert (result.inputs, result.packed, result.duplicates, result.quarantined) == (5, 5, 0, 0)
+    assert manifest(tmp_path / "r")["release"]["name"] == "x"
+
+
+def _many_captures(root: Path, copies: int) -> None:
+    """The feed seeds copied under other names with distinct article URLs (distinct ids)."""
+    root.mkdir()
+    for name in ("001", "003", "004"):
+        raw = seed(name).read_bytes()
+        head, rest = raw.split(b")\n", 1)
+        for i in range(copies):
+            (root / f"{name}_{i:04d}.txt").write_bytes(head + f"-{i}".encode() + b")\n" + rest)
+
+
+@pytest.mark.slow
+def test_interrupted_pack_leaves_nothing_verify_accepts(tmp_path):
+    src = tmp_path / "many"
+    _many_captures(src, 300)
+    out = tmp_path / "release"
+    proc = subprocess.Popen([sys.executable, "-m", "corpuskit.cli", "pack", str(src), "-o",
+                             str(out), "--shard-size", "200k"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("release.tmp-*/.work/buckets/*")):
+        assert proc.poll() is None, "pack ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert proc.poll() is None, "pack ended before it could be interrupted"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()
+    left = list(tmp_path.glob("release*"))
+    assert left and all(p.name.startswith("release.tmp-") for p in left)
+    for p in left:
+        assert corpuskit.verify(p) != []
+    # the next pack says what was left behind and writes a sound release
+    result = CliRunner().invoke(main, ["pack", str(src), "-o", str(out), "--shard-size", "200k"])
+    assert result.exit_code == 0, result.output
+    assert "interrupted pack" in result.output
+    assert manifest(out)["counts"]["packed"] == 900
+    assert corpuskit.verify(out) == []
