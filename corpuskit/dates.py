@@ -42,7 +42,8 @@ class Published:
         """True when this claims a publication later than the capture (impossible)."""
         if isinstance(self.value, datetime):
             return self.value > captured + timedelta(minutes=5)
-        return self.value > captured.date()
+        # a bare date is in the outlet's own zone, up to UTC+14 ahead of the capture's UTC day
+        return self.value > (captured + timedelta(hours=14)).date()
 
     @property
     def local(self) -> str:
