@@ -3,7 +3,8 @@
 Each adapter module exposes ``NAME``, ``sniff(text) -> bool`` and
 ``read(capture) -> list[Article]`` (a JSON Lines file holds many records; a page holds one).
 To add a layout, write a module like ``feed.py`` and list it in ``ADAPTERS``; order matters
-only where two layouts could both claim a capture (the most specific comes first).
+only where two layouts could both claim a capture (the most specific comes first); ``html``
+is last: the fallback for any saved page the others reject.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from types import ModuleType
 
 from ..assemble import ExtractionError
 from ..sources import Capture
-from . import feed, mirror, records
+from . import feed, html, mirror, records
 
-ADAPTERS: tuple[ModuleType, ...] = (records, feed, mirror)
+ADAPTERS: tuple[ModuleType, ...] = (records, feed, mirror, html)
 
 
 def detect(capture: Capture) -> ModuleType:
