@@ -253,8 +253,9 @@ class _Walker:
         i = 0
         while i < len(children):
             child = children[i]
-            img = _single_image(child)
-            if img is not None and i + 1 < len(children) and _is_caption(children[i + 1]):
+            img = (_single_image(child)
+                   if i + 1 < len(children) and _is_caption(children[i + 1]) else None)
+            if img is not None:
                 self.flush()
                 self.image(img, caption=element_text(children[i + 1]))
                 if children[i + 1].tail:

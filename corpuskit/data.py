@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -67,9 +67,19 @@ class Article:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """The record as the JSON object the schema validates, keys in schema order."""
-        d = asdict(self)
-        return {name: d[name] for name in FIELD_ORDER}
+        """The record as the JSON object the schema validates, keys in schema order.
+
+        Written out instead of ``dataclasses.asdict``, which deep-copies every value and was
+        a tenth of the extraction time.
+        """
+        d = {name: getattr(self, name) for name in FIELD_ORDER}
+        d["outlet"] = self.outlet.__dict__.copy()
+        d["source"] = self.source.__dict__.copy()
+        d["images"] = [i.__dict__.copy() for i in self.images]
+        d["embeds"] = [e.__dict__.copy() for e in self.embeds]
+        for name in ("authors", "editors", "tags", "warnings"):
+            d[name] = list(d[name])
+        return d
 
     def to_json(self) -> str:
         """Compact, key-ordered JSON with non-ASCII kept (one line of a JSONL file)."""

@@ -1,4 +1,4 @@
-"""The schema contract: pointers people can act on, and the fast validator agrees with jsonschema."""
+"""The schema contract: actionable pointers; the fast validator agrees with jsonschema."""
 
 from __future__ import annotations
 
