@@ -171,13 +171,16 @@ class _Walker:
     def flush(self) -> None:
         raw = "".join(self.buf)
         self.buf = []
+        if not self.links and (not raw or raw.isspace()):
+            return  # most block boundaries close nothing but pretty-printer indentation
         links, self.links = self.links, []
         link_chars, self.link_chars = self.link_chars, 0
         container = self.block_stack[-1] if self.block_stack else None
         tag = container.tag if container is not None else "div"
         if "&#" in raw:  # double-escaped numeric references (O&amp;#039Fallon)
             raw = _NUMERIC_REF.sub(lambda m: htmllib.unescape(m.group().rstrip(";") + ";"), raw)
-        lines = [normalize_inline(line) for line in raw.split(_BR)]
+        lines = ([normalize_inline(line) for line in raw.split(_BR)] if _BR in raw
+                 else [normalize_inline(raw)])
         # An empty line (<br><br>) splits paragraphs; single <br> stays a line break.
         paragraphs: list[list[str]] = [[]]
         for line in lines:
