@@ -244,3 +244,45 @@ def test_interrupted_pack_leaves_nothing_verify_accepts(tmp_path):
     assert "interrupted pack" in result.output
     assert manifest(out)["counts"]["packed"] == 900
     assert corpuskit.verify(out) == []
+
+
+def test_nothing_packable_still_makes_a_sound_release(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "empty.txt").write_bytes(b"")
+    out = tmp_path / "release"
+    result = CliRunner().invoke(main, ["pack", str(src), "-o", str(out), "--strict"])
+    assert result.exit_code == 1 and "Packed 0 articles" in result.output
+    m = manifest(out)
+    assert m["counts"]["packed"] == 0 and m["counts"]["quarantined"] == 1
+    assert m["release"]["date"] == "1970-01-01T00:00:00Z"  # no date in the data
+    assert len(corpuskit.open_release(out)) == 0 and list(corpuskit.open_release(out)) == []
+    assert corpuskit.verify(out) == []
+
+
+def test_a_file_name_that_is_not_utf8_is_stored_readably(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(seed("001"), os.fsdecode(bytes(src) + b"/caf\xe9.txt"))
+    out = tmp_path / "release"
+    pack([src], out)
+    assert [i["path"] for i in manifest(out)["inputs"]] == ["caf\ufffd.txt"]
+    assert next(iter(corpuskit.open_release(out))).source.path == "caf\ufffd.txt"
+    assert corpuskit.verify(out) == []
+
+
+def test_extracted_records_pack_to_the_same_articles(tmp_path):
+    """A JSON Lines file of records passes through: same rows, raw bytes = the record file."""
+    records = tmp_path / "in" / "seeds.jsonl"
+    records.parent.mkdir()
+    records.write_text("".join(a.to_json() + "\n" for a in corpuskit.iter_articles([SEEDS])),
+                       encoding="utf-8")
+    pack([SEEDS], tmp_path / "a")
+    pack([records.parent], tmp_path / "b")
+    a, b = corpuskit.open_release(tmp_path / "a"), corpuskit.open_release(tmp_path / "b")
+    assert [x.to_dict() for x in b] == [x.to_dict() for x in a]
+    assert manifest(tmp_path / "b")["inputs"][0] | {"sha256": None} == {
+        "path": "seeds.jsonl", "bytes": records.stat().st_size, "sha256": None,
+        "format": "record", "records": 5, "identical_to": None}
+    assert b.raw(next(iter(b)).id) == records.read_bytes()
+    assert corpuskit.verify(tmp_path / "b") == []

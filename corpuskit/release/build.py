@@ -126,13 +126,15 @@ def scan_inputs(inputs: Sequence[str | os.PathLike[str]]) -> list[InputFile]:
         given_path = Path(given)
         prefix = f"{given_path.resolve().name}/" if several and given_path.is_dir() else ""
         for file, root in iter_paths([given_path]):
-            rel = file.relative_to(root).as_posix()
+            # A name that is not UTF-8 (surrogate-escaped by Python) cannot go into JSON or
+            # Parquet as is: its undecodable bytes become U+FFFD in the stored path.
+            rel = os.fsencode(file.relative_to(root).as_posix()).decode("utf-8", "replace")
             try:
                 size, digest = _sha256_file(file)
             except OSError:
                 size, digest = -1, ""  # reported as unreadable by extract_file
             found.append(InputFile(prefix + rel, str(file), size, digest))
-    found.sort(key=lambda f: (f.path.encode("utf-8", "surrogateescape"), f.sha256))
+    found.sort(key=lambda f: (f.path.encode("utf-8"), f.sha256))
     return found
 
 
@@ -182,7 +184,7 @@ def _preference(entry: dict[str, Any]) -> tuple:
         -(captured.timestamp() if captured else 0.0),
         -len(a["text"]),
         entry["blob"],
-        entry["path"].encode("utf-8", "surrogateescape"),
+        entry["path"].encode("utf-8"),
         entry["item"],
     )
 
@@ -397,7 +399,7 @@ def _article(record: dict[str, Any]) -> Any:
 
 
 def _sorted(entries: list[tuple[tuple, dict[str, Any]]]) -> list[dict[str, Any]]:
-    entries.sort(key=lambda e: (e[0][0].encode("utf-8", "surrogateescape"), e[0][1]))
+    entries.sort(key=lambda e: (e[0][0].encode("utf-8"), e[0][1]))
     return [e[1] for e in entries]
 
 
