@@ -9,6 +9,16 @@ import yaml
 _FRONT_RE = re.compile(r"\A\ufeff?---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*\n", re.S)
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """safe_load without aliases: front matter never needs them, and nested aliases (the YAML
+    "billion laughs") expand exponentially once a value is turned into a string."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases are not allowed in front matter")
+        return super().compose_node(parent, index)
+
+
 def split_front_matter(text: str) -> tuple[dict, str]:
     """(front matter as a dict, the rest of the text); ({}, text) when there is none."""
     m = _FRONT_RE.match(text)
@@ -21,10 +31,10 @@ def _parse(src: str) -> dict:
     """YAML front matter; generators write unquoted titles with colons, so fall back to
     ``key: value`` lines when YAML refuses it."""
     try:
-        data = yaml.safe_load(src)
+        data = yaml.load(src, Loader=_NoAliasLoader)
         if isinstance(data, dict):
             return data
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: a timestamp in year 0
         pass
     data = {}
     for line in src.splitlines():
