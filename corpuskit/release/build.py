@@ -450,8 +450,10 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
         files = scan_inputs(given)
     except FileNotFoundError as exc:
         raise ReleaseError(str(exc)) from exc
+    stale = f"{out.name}.tmp-"
     warnings = [f"{p}: left by an interrupted pack; remove it"
-                for p in sorted(out.parent.glob(f"{out.name}.tmp-*"))]
+                for p in sorted(out.parent.iterdir() if out.parent.is_dir() else [])
+                if p.name.startswith(stale)]
     tmp = out.parent / f"{out.name}.tmp-{secrets.token_hex(6)}"
     tmp.mkdir(parents=True)
     try:

@@ -105,8 +105,11 @@ def _validator(root: Path, manifest: dict[str, Any], r: _Report
     except Exception as exc:
         r.add(layout.SCHEMA, f"not a valid JSON Schema: {str(exc).splitlines()[0]}")
         return None
-    if schema.get("$id") != manifest.get("schema", {}).get("id"):
+    expected = manifest.get("schema", {})
+    if schema.get("$id") != expected.get("id"):
         r.add(layout.SCHEMA, f"$id {schema.get('$id')!r} is not the manifest's schema id")
+    if sha256_file(root / layout.SCHEMA) != expected.get("sha256"):
+        r.add(layout.SCHEMA, "SHA-256 differs from manifest.json")
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -157,6 +160,7 @@ def _check_lines(root: Path, rel: str, expected: int, r: _Report) -> list[str]:
 
 
 def _check_quarantine(root: Path, m: dict[str, Any], r: _Report) -> None:
+    _check_described(root, m["quarantine"], r)
     lines = _check_lines(root, layout.QUARANTINE, m["counts"]["quarantined"], r)
     reasons: Counter[str] = Counter()
     for n, line in enumerate(lines, start=1):

@@ -171,8 +171,9 @@ def render(doc: dict[str, Any]) -> str:
     if rel["citation"]:
         out += ["## Citation", "", "```", rel["citation"].rstrip("\n"), "```", ""]
 
-    out += ["## Loading", "", "With 🤗 datasets (from this folder):", "", "```python",
-            "from datasets import load_dataset",
+    out += ["## Loading", "", "With 🤗 datasets (the folder's configs, or the files):", "",
+            "```python", "from datasets import load_dataset",
+            'ds = load_dataset("path/to/this/folder", split="train")',
             'ds = load_dataset("parquet", data_files="data/train-*.parquet", split="train")',
             "```", "", "With DuckDB:", "", "```sql",
             "SELECT outlet.id AS outlet, count(*) AS articles",
