@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from .blocks import Block, Link
 from .data import Article, Embed, Image, Outlet, Source
@@ -80,12 +81,18 @@ RELATED_HEADING = re.compile(
 RELATED_PREFIX = re.compile(
     r"(?:相关报道|相關報導|相关阅读|相關閱讀|延伸阅读|延伸閱讀|相关新闻|相關新聞)\s*[：:]?\s*\S")
 CAPTION_PARAGRAPH = re.compile(r"^(?:图|圖|上图|下图|上圖|下圖|图片|圖片|照片)\s*\d*\s*[：:]\s*")
+_PLACE_DASH = re.compile(r"[^\s。！？]{1,12}\s*[—–-]{1,2}")
+_HAS_WORD = re.compile(r"\w")
 _TAG_URL = re.compile(r"/(?:tag|tags|topic|keyword)s?/|[?&](?:tag|keyword)=", re.I)
 _CREDIT_WORDS = re.compile(
     r"[A-Za-z]{2}|摄影|摄|攝|图片|圖片|图源|圖源|供图|供圖|提供|截图|截圖|资料|資料|合成|"
     r"视频|視頻|网络|網絡|社|网|網|报|報|台"
 )
 _TRAILING_PAREN = re.compile(r"\s*[（(]([^（）()]{1,80})[）)]\s*$")
+_TRAILING_COPYRIGHT = re.compile(r"\s*[©Ⓒ]\s*([^©]{2,60})$")
+# inside a trailing parenthesis: positions, dates and explanations, not a source
+_NOT_CREDIT = re.compile(
+    r"[：:]|左|右|中间|前排|后排|後排|上图|下图|^\d|年|月|日|摄于|攝於|^图|^圖")
 _NAME_SPLIT = re.compile(r"\s*[、，,;；/／]\s*|\s+(?:和|与|與|and)\s+")
 
 
@@ -131,6 +138,7 @@ _LABELLED = re.compile(rf"(?:^|[\s；;，,、|｜/]+)({_LABELS})(?:\s*[：:]\s*|
 _TRAILING_EDITOR = re.compile(
     rf"[（(]\s*(?P<label>{_LABELS})\s*[：:]\s*(?P<names>[^（）()]{{1,30}})[）)]\s*\d{{0,8}}\s*$"
 )
+_PLACE_ANYWHERE = re.compile("|".join(sorted(PLACES, key=len, reverse=True)))
 _PLACES_RE = re.compile("(?:" + "|".join(sorted(PLACES, key=len, reverse=True)) + r")+\d*日?$")
 
 
@@ -163,18 +171,34 @@ def agency_authors(text: str) -> list[str]:
     for name in split_names(m.group("authors")):
         stripped = _PLACES_RE.sub("", name)
         name = stripped if len(stripped) >= 2 else name
+        if len(name) > 4:  # 李辰美国康州斯坦福: cut at the first place name after the name
+            cut = _PLACE_ANYWHERE.search(name, 2)
+            if cut:
+                name = name[: cut.start()]
         if 2 <= len(name) <= 12:
             names.append(name)
     return names
 
 
 def split_credit(caption: str | None) -> tuple[str | None, str | None]:
-    """``…在平壤机场受到欢迎。(KCNA VIA KNS/AFP)`` → (caption, ``KCNA VIA KNS/AFP``)."""
+    """The credit at the end of a caption, and the caption without it.
+
+    ``…受到欢迎。(KCNA VIA KNS/AFP)`` → credit ``KCNA VIA KNS/AFP``; ``…地方。©Getty Images`` →
+    ``Getty Images``; ``（中国中部战区官博）`` → that source. A trailing parenthesis that
+    describes the picture (``（左一：…）``, ``（右）``, a date) is not a credit.
+    """
     if not caption:
         return None, None
-    m = _TRAILING_PAREN.search(caption)
-    if m and _CREDIT_WORDS.search(m.group(1)) and m.start() > 0:
+    m = _TRAILING_COPYRIGHT.search(caption)
+    if m:
         return caption[: m.start()].strip() or None, m.group(1).strip()
+    m = _TRAILING_PAREN.search(caption)
+    if m and m.start() > 0:
+        inner = m.group(1).strip()
+        looks_like_credit = _CREDIT_WORDS.search(inner) or (
+            len(inner) <= 16 and not _NOT_CREDIT.search(inner))
+        if looks_like_credit and not _NOT_CREDIT.search(inner):
+            return caption[: m.start()].strip() or None, inner
     return caption, None
 
 
@@ -184,7 +208,10 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def make_image(block: Block, role: str, rules: Compiled, base_url: str | None) -> Image | None:
-    src = safe_uri(block.src or "")
+    raw_src = (block.src or "").strip()
+    if base_url and raw_src.startswith("/") and not raw_src.startswith("/++"):
+        raw_src = urljoin(base_url, raw_src)  # /mh/article_images/… on the article's own site
+    src = safe_uri(raw_src)
     if src is None:
         return None  # relative (/++plone++/icon.png), data: and javascript: URLs are no picture
     if rules.junk_images.search(src):
@@ -263,8 +290,23 @@ def assemble(draft: Draft, capture: Capture) -> Article:
         if block.kind == "rule":
             continue
         text = block.text
-        if not text:
-            continue
+        if "\n" in text:
+            # <br>-separated lines: boilerplate and bylines go line by line
+            kept = []
+            for line in text.split("\n"):
+                if rules.boilerplate.fullmatch(line):
+                    continue
+                line_byline = _match_byline(line, rules)
+                if line_byline is not None and not line_byline.get("rest"):
+                    authors += line_byline["authors"]
+                    editors += line_byline["editors"]
+                    continue
+                kept.append(line)
+            text = "\n".join(kept)
+        if not text or not _HAS_WORD.search(text):
+            continue  # empty, or only punctuation left over from broken markup (">)
+        if normalize_inline(text) == title and not paragraphs:
+            continue  # the headline repeated at the top of the body
         if block.kind == "heading" and GALLERY_HEADING.search(text):
             continue
         if block.kind == "li" and block.link_density > 0.8:
@@ -308,12 +350,15 @@ def assemble(draft: Draft, capture: Capture) -> Article:
                     published.insert(0, pub)
         if len(paragraphs) < 3:
             authors += agency_authors(text)
+        if paragraphs and _PLACE_DASH.fullmatch(paragraphs[-1]):
+            text = paragraphs.pop() + " " + text  # VOA's <span class="dateline">华盛顿 —</span>
         paragraphs.append(text)
 
     if url_date is not None:
         published.append(url_date)
     if rules.rule is not None and rules.rule.page_date_is_day:
-        published = [p.as_day() if p.source == "page" else p for p in published]
+        published = [p.as_day() if p.source == "page" and p.whole_hour() else p
+                     for p in published]
     if captured is not None:
         # a date after the capture is an issue date or a typo, not when it was published
         late = [p for p in published if p.after(captured)]
@@ -322,12 +367,12 @@ def assemble(draft: Draft, capture: Capture) -> Article:
             published = [p for p in published if not p.after(captured)]
     pub = _best_published(published)
 
-    tags = list(draft.tags)
+    aliases = {outlet.name, *(rules.rule.aliases if rules.rule else ())}
+    tags = [t for t in draft.tags if t not in aliases]  # feeds tag items with the outlet
     for link in draft.links:
         if _TAG_URL.search(link.url) and link.text and len(link.text) <= 30:
             tags.append(normalize_inline(link.text))
-    aliases = {outlet.name, *(rules.rule.aliases if rules.rule else ())}
-    tags = [t for t in _unique(tags) if t and t not in aliases]
+    tags = [t for t in _unique(tags) if t]
 
     text = join_paragraphs(paragraphs)
     if "\ufffd" in text or "\ufffd" in title:

@@ -234,6 +234,8 @@ class _Walker:
             self.flush()
             self.tweet(el)
             return
+        if tag == "div" and "social-embed" in _classes(el) and self._social_embed(el):
+            return
         if tag == "figure" or (tag == "div" and self._is_captioned_image_div(el)):
             self.flush()
             self.figure(el)
@@ -256,8 +258,16 @@ class _Walker:
         i = 0
         while i < len(children):
             child = children[i]
-            img = (_single_image(child)
-                   if i + 1 < len(children) and _is_caption(children[i + 1]) else None)
+            captioned = i + 1 < len(children) and _is_caption(children[i + 1])
+            if captioned and child.tag in ("video", "iframe", "audio"):
+                # VOA: <video …></video><div><small>caption</small></div>
+                self.flush()
+                self.embed(child, caption=element_text(children[i + 1]))
+                if children[i + 1].tail:
+                    self.buf.append(children[i + 1].tail)
+                i += 2
+                continue
+            img = _single_image(child) if captioned else None
             if img is not None:
                 self.flush()
                 self.image(img, caption=element_text(children[i + 1]))
@@ -333,7 +343,7 @@ class _Walker:
             )
         )
 
-    def embed(self, el: lxml.etree._Element) -> None:
+    def embed(self, el: lxml.etree._Element, caption: str | None = None) -> None:
         src = el.get("src") or ""
         if not src:
             source = next(iter(el.iter("source")), None)
@@ -344,8 +354,28 @@ class _Walker:
             kind = "video"
         self.blocks.append(
             Block(kind="embed", embed_type=kind, embed_url=src.strip() or None,
-                  section=self.section)
+                  text=caption or "", section=self.section)
         )
+
+    def _social_embed(self, el: lxml.etree._Element) -> bool:
+        """BBC's social-embed blocks: the post is a link (the iframe markup is often broken)."""
+        hrefs = [a.get("href") or a.get("src") or "" for a in el.iter("a", "iframe")]
+        raw = lxml.html.tostring(el, encoding="unicode")
+        hrefs += re.findall(r"https?://(?:www\.)?(?:youtube\.com|youtu\.be)/[^\s\"'<>~]+", raw)
+        for href in hrefs:
+            if re.search(r"twitter\.com/[^/]+/status/\d+", href):
+                self.flush()
+                self.blocks.append(Block(kind="embed", embed_type="tweet",
+                                         embed_url=href.split("?")[0], section=self.section))
+                return True
+            m = re.search(r"(?:youtube\.com/(?:embed/|watch\?v=)|youtu\.be/)([\w-]{6,})", href)
+            if m:
+                self.flush()
+                self.blocks.append(Block(kind="embed", embed_type="video",
+                                         embed_url=f"https://www.youtube.com/watch?v={m.group(1)}",
+                                         section=self.section))
+                return True
+        return False
 
     def tweet(self, el: lxml.etree._Element) -> None:
         url = None

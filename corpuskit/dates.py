@@ -34,6 +34,10 @@ class Published:
     def at(self) -> str:
         return format_utc(self.value, self.precision)
 
+    def whole_hour(self) -> bool:
+        v = self.value
+        return isinstance(v, datetime) and v.minute == v.second == v.microsecond == 0
+
     def as_day(self) -> Published:
         """The same date at day precision, in the zone it was given in."""
         return Published(self.day(), "day", self.source)

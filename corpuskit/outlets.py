@@ -28,7 +28,8 @@ class OutletRule:
     boilerplate: tuple[str, ...] = ()
     # image URLs that are not article pictures (logos, share cards, icons)
     junk_images: tuple[str, ...] = ()
-    # the date line gives a day dressed up as a time (T00:00:00Z): keep the day only
+    # the date line gives the print issue's day dressed up as a whole hour (T00:00:00Z,
+    # T04:00:00Z): such a time is kept as the day; a time with minutes or seconds stays
     page_date_is_day: bool = False
     # paragraphs that are the outlet's own byline forms (full match), with optional named
     # groups ``authors`` / ``editors``; label forms (记者：…) are known to every outlet already
@@ -39,6 +40,7 @@ OUTLETS: tuple[OutletRule, ...] = (
     OutletRule(
         "epochtimes", "大纪元", ("epochtimes.com", "epochtimes.com.tw", "epochweekly.com"),
         tz="Asia/Taipei", aliases=("大纪元", "大紀元", "Epoch Times"),
+        boilerplate=(r"要想定期快速浏览一周新闻集锦，请点这里。?",),
     ),
     OutletRule("ntdtv", "新唐人", ("ntdtv.com", "ntdtv.com.tw"), tz="America/New_York",
                aliases=("新唐人",)),
@@ -47,6 +49,11 @@ OUTLETS: tuple[OutletRule, ...] = (
     OutletRule(
         "dw", "德国之声", ("dw.com", "dw.de"), tz="UTC", aliases=("德国之声", "德國之聲", "DW"),
         title_noise=(r"\s*[|｜–-]\s*DW\s*[|｜–-]?\s*[\d.]*$",),
+        # the closing writer/editor line: 凝炼/叶宣（德新社）
+        bylines=(
+            r"(?P<authors>[\u4e00-\u9fff·]{1,8})\s*/\s*(?P<editors>[\u4e00-\u9fff·]{1,8})"
+            r"(?:\s*[（(][^）)]{1,20}[）)])?",
+        ),
     ),
     OutletRule(
         "rfa", "自由亚洲电台", ("rfa.org",), tz="America/New_York",
@@ -72,6 +79,10 @@ OUTLETS: tuple[OutletRule, ...] = (
         "bbc", "BBC", ("bbc.com", "bbc.co.uk"), tz="Europe/London",
         aliases=("BBC", "BBC中文", "BBC 中文"),
         title_noise=(r"\s*-\s*BBC\s*News\s*中文$",),
+        boilerplate=(
+            r"告知：第三方内容可能包含广告", r"媒体播放器不支持您的设备", r"图像加注文字，.*",
+            r"跳过\s*\S+\s*帖子.*", r"\S+\s*帖子结束.*",
+        ),
     ),
     OutletRule(
         "ft", "FT中文网", ("ft.com", "ftchinese.com", "ftacademy.cn"), tz="Asia/Shanghai",
@@ -102,8 +113,12 @@ OUTLETS: tuple[OutletRule, ...] = (
         boilerplate=(r"点击查看本文英文版。?", r"翻译[：:]\s*纽约时报中文网"),
     ),
     # the feed's date is the print issue's (a Saturday at midnight): a day, not a time
-    OutletRule("economist", "经济学人", ("economist.com",), tz="Europe/London",
-               aliases=("经济学人", "The Economist"), page_date_is_day=True),
+    OutletRule(
+        "economist", "经济学人", ("economist.com",), tz="Europe/London",
+        aliases=("经济学人", "The Economist"), page_date_is_day=True,
+        boilerplate=(r"Listen on:.*", r"Please subscribe to The Economist.*",
+                     r"For full access to print, digital and audio editions.*"),
+    ),
     OutletRule("soundofhope", "希望之声", ("soundofhope.org",), tz="America/New_York",
                aliases=("希望之声",)),
     OutletRule("secretchina", "看中国", ("secretchina.com",), tz="America/New_York",
@@ -154,6 +169,8 @@ BYLINE_LABELS: dict[str, str] = {
     "记者": "authors", "記者": "authors", "作者": "authors", "撰稿": "authors",
     "采访": "authors", "採訪": "authors", "报道": "authors", "撰文": "authors",
     "文": "authors", "文字整理": "authors", "整理": "authors", "撰稿人": "authors",
+    "实习记者": "authors", "實習記者": "authors", "特约记者": "authors", "特約記者": "authors",
+    "编译": "authors", "編譯": "authors",
     "发稿": "editors", "發稿": "editors", "审校": "editors", "審校": "editors",
     "责任编辑": "editors", "責任編輯": "editors", "责编": "editors", "責編": "editors",
     "网编": "editors", "網編": "editors", "编辑": "editors", "編輯": "editors",
@@ -163,10 +180,11 @@ BYLINE_LABELS: dict[str, str] = {
 # Wire-style bylines in parentheses at the top of a story, for every outlet that writes them:
 # （大纪元记者徐简综合报导） （中央社記者繆宗翰北京特稿） （明慧网通讯员湖北报道）
 AGENCY_BYLINE = re.compile(
-    r"[（(](?:大纪元|大紀元|中央社|新唐人|明慧网|明慧網|希望之声|看中国|自由亚洲电台|美国之音)"
+    r"[（(](?:大纪元|大紀元|中央社|新唐人|明慧网|明慧網|明慧|希望之声|看中国|自由亚洲电台|美国之音)"
     r"(?:驻[^）)\s]{2,6}?)?(?:特约记者|特約記者|实习记者|實習記者|记者|記者|专栏作家|專欄作家)"
     r"(?P<authors>[^）()（]{2,30}?)(?:综合|綜合)?"
-    r"(?:采访报导|採訪報導|报导|報導|报道|報道|专电|專電|电|電|特稿|外电|外電)[）)]"
+    r"(?:采访报导|採訪報導|编译报道|編譯報導|编译报导|报导|報導|报道|報道|专电|專電|电|電|特稿|外电|外電)"
+    r"[）)]"
 )
 
 # Places that follow a reporter's name in wire bylines (李辰台湾台北报导): stripped from names.
@@ -183,7 +201,7 @@ PLACES = (
     "馬尼拉", "河内", "河內", "新德里", "开罗", "開羅", "耶路撒冷", "美国", "美國", "加拿大",
     "日本", "韩国", "韓國", "英国", "英國", "法国", "法國", "德国", "德國", "澳洲", "欧洲", "歐洲",
     "湖北", "湖南", "河北", "河南", "山东", "山東", "四川", "辽宁", "遼寧", "吉林", "黑龙江",
-    "黑龍江", "大陆", "大陸", "海外", "综合", "綜合",
+    "黑龍江", "大陆", "大陸", "海外", "综合", "綜合", "编译", "編譯",
 )
 
 

@@ -1,21 +1,43 @@
 """Captures → adapters → validated articles, one ``Outcome`` per article or failure.
 
-Nothing is dropped: every input yields at least one outcome, either an article that passed the
-schema or an error with a reason code (the quarantine reason in a release).
+Nothing is dropped and nothing raises: every input yields at least one outcome, either an
+article that passed the schema or a failure with a reason code (the quarantine reason in a
+release), a message and, for schema failures, the validation issues. Reason codes:
+
+- ``empty`` — no content; ``binary`` — not a text file; ``unreadable`` — the file system
+  refused it (or it is a FIFO, device or socket);
+- ``too_large`` — over ``Limits.max_bytes`` (checked before reading); ``timeout`` — over
+  ``Limits.timeout_seconds``; ``too_deep`` — markup nested deeper than the parser goes;
+- ``unknown_layout`` and the adapters' own codes (``no_title``, ``no_text``, ``invalid_json``,
+  ``not_a_record``, ``schema_invalid``, ...);
+- ``extractor_error`` — a bug: an exception nobody expected (the message names it).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import formats
 from .assemble import ExtractionError
 from .data import Article
+from .limits import LimitExceeded, Limits, TimeLimitExceeded, time_limit
 from .schema import ValidationIssue, validate
-from .sources import Capture, iter_paths, read_capture
+from .sources import (
+    Capture,
+    iter_paths,
+    looks_binary,
+    printable_path,
+    read_capture,
+    relative_path,
+)
+from .text import clean_chars
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -35,36 +57,97 @@ class Outcome:
 
     @property
     def where(self) -> str:
-        """The input path (and record number), as a person would look it up."""
-        where = self.capture.file or self.capture.path
+        """The input path (and record number), as a person would look it up (one line)."""
+        where = printable_path(self.capture.file or self.capture.path)
         return f"{where}:{self.record}" if self.record is not None else where
 
 
-def extract_capture(capture: Capture) -> list[Outcome]:
-    """All outcomes of one capture. Never raises: unexpected failures become outcomes."""
+def extract_capture(capture: Capture, limits: Limits | None = None) -> list[Outcome]:
+    """All outcomes of one capture (at least one). Never raises for any input.
+
+    ``limits`` bound the bytes accepted and the time spent detecting, extracting and
+    validating (default ``Limits()``: 20 MiB, 10 s; see ``limits.time_limit`` for where the
+    time limit cannot apply).
+    """
+    limits = limits or DEFAULT_LIMITS
+    capture.path = printable_path(capture.path)  # the record's source.path must be valid text
+    rejected = _precheck(capture, limits)
+    if rejected is not None:
+        return [rejected]
     try:
-        adapter = formats.detect(capture)
-        results = adapter.read(capture)
+        with time_limit(limits.timeout_seconds):
+            return _extract(capture)
+    except TimeLimitExceeded as exc:
+        return [Outcome(capture, reason="timeout", message=str(exc))]
     except ExtractionError as exc:
         return [_failed(capture, exc)]
+    except LimitExceeded as exc:
+        return [Outcome(capture, reason=exc.code, message=exc.message)]
     except RecursionError:
         return [Outcome(capture, reason="too_deep", message="markup nested too deeply to parse")]
+    except MemoryError:
+        return [Outcome(capture, reason="too_large", message="ran out of memory extracting it")]
     except Exception as exc:  # a bad input must never stop a run
         return [Outcome(capture, reason="extractor_error",
                         message=f"{type(exc).__name__}: {exc}"[:500])]
+
+
+def _precheck(capture: Capture, limits: Limits) -> Outcome | None:
+    """Inputs rejected on their bytes alone, before any adapter sees them."""
+    raw = capture.raw
+    if limits.max_bytes and len(raw) > limits.max_bytes:
+        return Outcome(capture, reason="too_large",
+                       message=f"{len(raw)} bytes, over the limit of {limits.max_bytes}")
+    if not raw.strip():
+        return Outcome(capture, reason="empty", message="the file is empty")
+    if looks_binary(raw):
+        return Outcome(capture, reason="binary", message="the file is binary, not a text capture")
+    return None
+
+
+def _extract(capture: Capture) -> list[Outcome]:
+    if not clean_chars(capture.text[:4096]).strip() and not clean_chars(capture.text).strip():
+        raise ExtractionError("empty", "the file holds only whitespace and invisible characters")
+    adapter = formats.detect(capture)
     outcomes = []
-    for item in results:
+    for item in adapter.read(capture):
         if isinstance(item, ExtractionError):
             outcomes.append(_failed(capture, item))
             continue
         issues = validate(item)
+        if not issues and item.source.format == "record":
+            # JSON escapes can spell lone surrogates ("\ud800"), which no UTF-8 output holds
+            issues = _lone_surrogates(item.to_dict())
         if issues:
             outcomes.append(Outcome(capture, reason="schema_invalid",
                                     message="; ".join(str(i) for i in issues[:5]),
                                     issues=issues))
         else:
             outcomes.append(Outcome(capture, article=item))
+    if not outcomes:
+        raise ExtractionError("empty", "no records in the file")
     return outcomes
+
+
+_surrogate_re = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogates(value: Any, pointer: str = "") -> list[ValidationIssue]:
+    if isinstance(value, str):
+        return ([ValidationIssue(pointer, "holds a lone surrogate, which is not text")]
+                if _surrogate_re.search(value) else [])
+    if isinstance(value, dict):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return []
+    return [issue for key, v in items
+            for issue in _lone_surrogates(v, f"{pointer}/{_escape_pointer(str(key))}")]
+
+
+def _escape_pointer(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
 
 
 def _failed(capture: Capture, exc: ExtractionError) -> Outcome:
@@ -72,26 +155,37 @@ def _failed(capture: Capture, exc: ExtractionError) -> Outcome:
                    record=exc.record)
 
 
-def iter_outcomes(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Outcome]:
-    """Outcomes for every file under ``paths``, in sorted path order."""
-    for file, root in iter_paths(paths):
+def iter_outcomes(paths: Iterable[str | os.PathLike[str]], limits: Limits | None = None,
+                  follow_links: bool = False) -> Iterator[Outcome]:
+    """Outcomes for every file under ``paths``, in sorted path order.
+
+    Files over ``limits.max_bytes`` are reported ``too_large`` without being read.
+    """
+    limits = limits or DEFAULT_LIMITS
+    for file, root in iter_paths(paths, follow_links=follow_links):
         try:
-            capture = read_capture(file, root)
-        except OSError as exc:
-            capture = Capture(path=file.name, raw=b"", file=str(file))
-            yield Outcome(capture, reason="unreadable", message=exc.strerror or str(exc))
+            capture = read_capture(file, root, limits.max_bytes)
+        except (LimitExceeded, OSError) as exc:
+            capture = Capture(path=relative_path(file, root), raw=b"",
+                              file=printable_path(str(file)))
+            if isinstance(exc, LimitExceeded):
+                yield Outcome(capture, reason=exc.code, message=exc.message)
+            else:
+                yield Outcome(capture, reason="unreadable", message=exc.strerror or str(exc))
             continue
-        yield from extract_capture(capture)
+        yield from extract_capture(capture, limits)
 
 
-def iter_articles(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Article]:
+def iter_articles(paths: Iterable[str | os.PathLike[str]],
+                  limits: Limits | None = None) -> Iterator[Article]:
     """The valid articles under ``paths`` (failures are skipped: use iter_outcomes to see them)."""
-    for outcome in iter_outcomes(paths):
+    for outcome in iter_outcomes(paths, limits):
         if outcome.article is not None:
             yield outcome.article
 
 
-def extract(source: str | os.PathLike[str] | bytes, path: str = "capture") -> Article:
+def extract(source: str | os.PathLike[str] | bytes, path: str = "capture",
+            limits: Limits | None = None) -> Article:
     """One article from a capture file or its bytes.
 
     Raises ExtractionError (with ``code`` and ``errors``) when the capture cannot become a
@@ -102,7 +196,7 @@ def extract(source: str | os.PathLike[str] | bytes, path: str = "capture") -> Ar
     else:
         p = Path(source)
         capture = Capture(path=p.name, raw=p.read_bytes(), file=str(p))
-    outcomes = extract_capture(capture)
+    outcomes = extract_capture(capture, limits)
     if len(outcomes) != 1:
         raise ExtractionError("many_records",
                               f"{capture.file}: holds {len(outcomes)} records; use iter_articles")

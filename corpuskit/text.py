@@ -26,10 +26,22 @@ _NEUTRAL = "\u2018\u2019\u201c\u201d\u2026\u2014\u2013\u00b7\u2027\u30fb\"'"
 _cjk_re = re.compile(f"[{_CJK_LETTER}{_CJK_PUNCT}]")
 _cjk_punct_re = re.compile(f"[{_CJK_PUNCT}]")
 _neutral = set(_NEUTRAL)
-# Zero-width and bidi formatting characters that carry nothing in news text.
-_invisible_re = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e]")
-# C0/C1 controls except tab/newline (a stray \x08 or \x1b in a capture), and DEL.
-_control_re = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Invisible format characters (Unicode category Cf: zero-width space/joiners, soft hyphen,
+# bidi marks and isolates, BOM, interlinear annotation, tag characters) carry nothing in news
+# text. Spelled out because the regex module's \p{Cf} is not in the standard library;
+# tests/test_text.py checks this covers every Cf character of the running Python.
+_invisible_re = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+# Line separators (\r, VT, FF, FS/GS/RS, NEL, U+2028/2029) are line breaks; the unit
+# separator is a space. Both are whitespace to str.isspace(), so deleting them as controls
+# would glue two words together.
+_line_break_re = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Other C0/C1 controls (a stray NUL, \x08 or \x1b in a capture) and DEL.
+_control_re = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f]")
 _ws_run_re = re.compile(r"\s+")
 
 
@@ -48,11 +60,19 @@ def _class_of(text: str, index: int, step: int) -> str:
 
 
 def clean_chars(text: str) -> str:
-    """NFC, with invisible formatting and control characters removed (the raw bytes keep them)."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC, line breaks as ``\\n``, invisible format and control characters removed.
+
+    Only the text changes: the capture's raw bytes keep all of it. NFC comes last, so that a
+    base letter and a combining mark that a removed character kept apart are composed.
+    """
+    text = _line_break_re.sub("\n", text).replace("\x1f", " ")
     text = _invisible_re.sub("", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _control_re.sub("", text)
+    text = _control_re.sub("", text)
+    return _nfc(text)
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def normalize_inline(text: str) -> str:
@@ -80,7 +100,8 @@ def normalize_inline(text: str) -> str:
             return ""
         return " "
 
-    return _ws_run_re.sub(fix, text)
+    # removing a run can bring a base and a mark together (Hangul syllable + jamo)
+    return _nfc(_ws_run_re.sub(fix, text))
 
 
 def split_paragraphs(text: str) -> list[str]:

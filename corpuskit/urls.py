@@ -15,7 +15,7 @@ from w3lib.url import canonicalize_url, safe_url_string, url_query_cleaner
 TRACKING_PARAMS = (
     "feedType", "feedName", "utm_source", "utm_medium", "utm_campaign", "utm_term",
     "utm_content", "utm_name", "utm_id", "fbclid", "gclid", "ref_src", "spm", "ocid",
-    "cmpid", "mc_cid", "mc_eid", "_ga",
+    "cmpid", "mc_cid", "mc_eid", "_ga", "virtualBrandChannel",
 )
 _tracking_prefixes = ("utm_",)
 
@@ -34,6 +34,8 @@ def is_http_url(url: str | None) -> bool:
 
 
 _stray_percent = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# RFC 3986 characters only (no space, no non-ASCII, no quotes or angle brackets)
+_plain_uri = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 def safe_uri(url: str) -> str | None:
@@ -42,6 +44,8 @@ def safe_uri(url: str) -> str | None:
     url = url.strip()
     if not is_http_url(url):
         return None
+    if _plain_uri.fullmatch(url) and not _stray_percent.search(url):
+        return url  # already a valid URI: keep it exactly as written
     try:
         return safe_url_string(_stray_percent.sub("%25", url))
     except ValueError:

@@ -551,7 +551,8 @@ CASES: dict[str, dict] = {
     "nbw/rfa_who_bylines.md": dict(
         origin="NodeBE4+news-beyond-wall/archived/2020-12-22/2020-12-22-世卫下月赴中国调查病毒起源  会有结果吗？.md",
         source_url="https://www.rfa.org/mandarin/yataibaodao/huanjing/pl-12222020133414.html",
-        title="世卫下月赴中国调查病毒起源  会有结果吗？",
+        # runs of ASCII spaces collapse to one (a full-width U+3000 separator is kept)
+        title="世卫下月赴中国调查病毒起源 会有结果吗？",
         outlet="rfa",
         published_day="2020-12-22",
         captured_at="2020-12-22T19:11:00Z",
