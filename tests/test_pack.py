@@ -63,6 +63,17 @@ def test_input_order_does_not_matter(tmp_path):
     assert tree(copy) == tree(ref)
 
 
+def test_the_clock_does_not_matter(tmp_path, monkeypatch):
+    """Packing "in 2100" (time.time patched: gzip, uuid1 and friends read it) changes nothing."""
+    now = tmp_path / "now" / "release"
+    pack([SEEDS], now)
+    monkeypatch.setattr(time, "time", lambda: 4_102_444_800.0)
+    monkeypatch.setattr(time, "time_ns", lambda: 4_102_444_800 * 10**9)
+    later = tmp_path / "later" / "release"
+    pack([SEEDS], later)
+    assert tree(later) == tree(now)
+
+
 def test_source_date_epoch_is_the_only_outside_date(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     out = tmp_path / "release"
