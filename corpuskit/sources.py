@@ -122,6 +122,8 @@ def _decode(raw: bytes) -> tuple[str, str, list[str]]:
     text, replaced, utf8_warnings = _utf8(raw, warnings)
     if _mostly_utf8(text, replaced):
         return text, "utf-8", utf8_warnings
+    if declared == "utf-8":
+        warnings.append("encoding_declared_mismatch:utf-8")
     label = _guess_chinese(raw) or _detect(raw)
     if label is None:
         return text, "utf-8", [*utf8_warnings, "encoding_undetected"]
@@ -247,14 +249,16 @@ _CHINESE_MIN_SCORE = 0.8
 def _guess_chinese(raw: bytes) -> str | None:
     """GB18030 or Big5-HKSCS when the bytes read as everyday Chinese in one of them.
 
-    Hand-written because detectors guess short texts badly. Measured on paragraphs of the
-    real captures (300 per cell, tools/notes in tests/test_encoding.py): charset-normalizer
-    (and bs4's UnicodeDammit, which calls it) decoded 6-character GB18030 snippets right
-    21% of the time and 15-character ones 77%; this score 100% and 100%, and agrees with
-    charset-normalizer on long texts. A wrong reading of GBK as Big5 (or the reverse) is
-    valid but full of rare characters, kana and Greek, so the share of everyday characters
-    tells them apart even for two characters. EUC-KR Hangul occupies the very bytes of
-    GB2312 level 1, so a text that reads as Korean is left to charset-normalizer.
+    Hand-written because detectors guess short texts badly, and titles or short bodies are
+    short. On slices of real captures (tests/test_encoding.py, ``pytest -m corpora``),
+    6 characters in GB18030: this score 188/188 right, charset-normalizer 23/188;
+    15 characters: 195/196 against 136/196. bs4's UnicodeDammit is no better: without
+    chardet installed it calls the same charset-normalizer (its answers were identical on
+    every sample), and it does not widen GB2312 to GB18030. A wrong reading of GBK as Big5
+    (or the reverse) is valid but full of rare characters, kana and Greek, so the share of
+    everyday characters tells them apart even for two characters. EUC-KR Hangul occupies
+    the very bytes of GB2312 level 1, so a text that reads as Korean is left to
+    charset-normalizer, which knows Korean.
     """
     sample = raw[:_DETECT_WINDOW]
     final = len(raw) <= _DETECT_WINDOW
