@@ -133,10 +133,10 @@ def split_names(text: str) -> list[str]:
 _LABELS = "|".join(sorted(map(re.escape, BYLINE_LABELS), key=len, reverse=True))
 # "记者：夏小华 责编：许书婷" and Reuters' "记者 梁慧仪; 审校 杨淑祯": a label, then a colon or
 # a space, at the start or after a separator.
-_LABELLED = re.compile(rf"(?:^|[\s；;，,、|｜/]+)({_LABELS})(?:\s*[：:]\s*|\s+)")
+_LABELLED = re.compile(rf"(?:^|[\s；;，,、|｜/]+)({_LABELS})(?:\s*[：:/／]\s*|\s+)")
 # "…。（編輯：張淑伶）1100701": an editor credit closing a paragraph (CNA adds a ROC date code)
 _TRAILING_EDITOR = re.compile(
-    rf"[（(]\s*(?P<label>{_LABELS})\s*[：:]\s*(?P<names>[^（）()]{{1,30}})[）)]\s*\d{{0,8}}\s*$"
+    rf"[（(]\s*(?P<inner>(?:{_LABELS})\s*[：:][^（）()]{{1,60}})[）)]\s*\d{{0,8}}\s*$"
 )
 _PLACE_ANYWHERE = re.compile("|".join(sorted(PLACES, key=len, reverse=True)))
 _PLACES_RE = re.compile("(?:" + "|".join(sorted(PLACES, key=len, reverse=True)) + r")+\d*日?$")
@@ -153,7 +153,7 @@ def parse_byline(text: str) -> dict[str, list[str]] | None:
     pieces = _LABELLED.split(text)
     if pieces[0].strip():
         return None
-    found: dict[str, list[str]] = {"authors": [], "editors": []}
+    found: dict[str, list[str]] = {"authors": [], "editors": [], "translators": []}
     for label, names in zip(pieces[1::2], pieces[2::2], strict=False):
         got = split_names(re.sub(r"\s*\S+@\S+$", "", names))  # "闫曼 man.yan@ftchinese.com"
         if not got or any(len(n) > 20 or re.search(r"[。！？，,]", n) for n in got):
@@ -247,6 +247,7 @@ def assemble(draft: Draft, capture: Capture) -> Article:
 
     authors = list(draft.authors)
     editors: list[str] = []
+    translators: list[str] = []
     rights: str | None = None
     paragraphs: list[str] = []
     images: list[Image] = []
@@ -277,7 +278,9 @@ def assemble(draft: Draft, capture: Capture) -> Article:
             continue
         if block.kind == "embed":
             if block.embed_url or block.text:
-                embed_url = safe_uri(block.embed_url or "") or block.embed_url or None
+                # only absolute http(s) URLs reach a record (//host/… is https)
+                src = (block.embed_url or "").strip()
+                embed_url = safe_uri("https:" + src if src.startswith("//") else src)
                 embeds.append(Embed(block.embed_type or "iframe", embed_url, block.text or None))
             continue
         if block.kind == "time":
@@ -300,6 +303,7 @@ def assemble(draft: Draft, capture: Capture) -> Article:
                 if line_byline is not None and not line_byline.get("rest"):
                     authors += line_byline["authors"]
                     editors += line_byline["editors"]
+                    translators += line_byline.get("translators", [])
                     continue
                 kept.append(line)
             text = "\n".join(kept)
@@ -335,6 +339,7 @@ def assemble(draft: Draft, capture: Capture) -> Article:
         if byline is not None:
             authors += byline["authors"]
             editors += byline["editors"]
+            translators += byline.get("translators", [])
             # "…正文。责任编辑：李同德" keeps its prose; a bare byline paragraph goes
             text = byline.get("rest", [""])[0] if byline.get("rest") else ""
             if not text:
@@ -391,6 +396,7 @@ def assemble(draft: Draft, capture: Capture) -> Article:
         language=detect_language(text or title),
         authors=_unique(authors),
         editors=_unique(editors),
+        translators=_unique(translators),
         text=text,
         images=images,
         tags=tags,
@@ -417,11 +423,9 @@ def _match_byline(text: str, rules: Compiled) -> dict[str, list[str]] | None:
         if om:
             groups = om.groupdict()
             return {key: split_names(groups[key]) if groups.get(key) else []
-                    for key in ("authors", "editors")}
+                    for key in ("authors", "editors", "translators")}
     m = _TRAILING_EDITOR.search(text)
-    if m and (names := split_names(m.group("names"))):
-        found = {"authors": [], "editors": []}
-        found[BYLINE_LABELS[m.group("label")]] += names
+    if m and (found := parse_byline(m.group("inner"))) is not None:
         found["rest"] = [text[: m.start()].rstrip()]
         return found
     # a byline glued to the end of the last paragraph: "…。责任编辑：李同德"

@@ -59,6 +59,7 @@ class Article:
     language: str = "und"
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
+    translators: list[str] = field(default_factory=list)
     text: str = ""
     images: list[Image] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -77,7 +78,7 @@ class Article:
         d["source"] = self.source.__dict__.copy()
         d["images"] = [i.__dict__.copy() for i in self.images]
         d["embeds"] = [e.__dict__.copy() for e in self.embeds]
-        for name in ("authors", "editors", "tags", "warnings"):
+        for name in ("authors", "editors", "translators", "tags", "warnings"):
             d[name] = list(d[name])
         return d
 
@@ -100,6 +101,6 @@ class Article:
 FIELD_ORDER = (
     "id", "source_url", "title", "outlet", "published_at", "published_precision",
     "published_source", "published_local", "captured_at", "language", "authors", "editors",
-    "text", "images", "tags", "embeds", "rights", "source", "warnings",
+    "translators", "text", "images", "tags", "embeds", "rights", "source", "warnings",
 )
 assert set(FIELD_ORDER) == {f.name for f in fields(Article)}

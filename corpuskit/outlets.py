@@ -175,6 +175,8 @@ BYLINE_LABELS: dict[str, str] = {
     "责任编辑": "editors", "責任編輯": "editors", "责编": "editors", "責編": "editors",
     "网编": "editors", "網編": "editors", "编辑": "editors", "編輯": "editors",
     "核稿编辑": "editors", "核稿編輯": "editors", "本文编辑": "editors",
+    "核稿": "editors", "译者": "translators", "譯者": "translators", "翻译": "translators",
+    "翻譯": "translators", "译": "translators",
 }
 
 # Wire-style bylines in parentheses at the top of a story, for every outlet that writes them:

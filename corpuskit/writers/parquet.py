@@ -54,6 +54,7 @@ _FIELDS: list[pa.Field] = [
     _s("language", False),
     _strings("authors"),
     _strings("editors"),
+    _strings("translators"),
     _s("text", False),
     pa.field("images", pa.list_(pa.field("element", pa.struct([
         _s("url", False), _s("original_url"), _s("caption"), _s("credit"), _s("alt"),

@@ -28,12 +28,15 @@ _DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(
 
 # Labels in the page's language (Chinese script variants; English for everything else).
 _LABELS = {
-    "en": {"authors": "By {}", "editors": "Editors: {}", "tags": "Tags: {}",
+    "en": {"authors": "By {}", "editors": "Editors: {}", "translators": "Translated by {}",
+           "tags": "Tags: {}",
            "source": "Original article: ", "embeds": "Embedded", "gallery": "Gallery",
            "sep": ", "},
-    "zh-Hans": {"authors": "作者：{}", "editors": "编辑：{}", "tags": "标签：{}",
+    "zh-Hans": {"authors": "作者：{}", "editors": "编辑：{}", "translators": "译者：{}",
+                "tags": "标签：{}",
                 "source": "原文：", "embeds": "嵌入内容", "gallery": "图集", "sep": "、"},
-    "zh-Hant": {"authors": "作者：{}", "editors": "編輯：{}", "tags": "標籤：{}",
+    "zh-Hant": {"authors": "作者：{}", "editors": "編輯：{}", "translators": "譯者：{}",
+                "tags": "標籤：{}",
                 "source": "原文：", "embeds": "嵌入內容", "gallery": "圖集", "sep": "、"},
 }
 
@@ -81,6 +84,8 @@ def render_html(article: Article) -> bytes:
         byline.append(labels["authors"].format(labels["sep"].join(article.authors)))
     if article.editors:
         byline.append(labels["editors"].format(labels["sep"].join(article.editors)))
+    if article.translators:
+        byline.append(labels["translators"].format(labels["sep"].join(article.translators)))
     if byline:
         out.append(f'<p class="byline">{e(" · ".join(byline))}</p>\n')
     out.append("</header>\n")
