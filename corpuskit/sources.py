@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
+import ftfy
+import ftfy.bad_codecs  # registers the "utf-8-variants" codec
 from charset_normalizer import from_bytes
 
 from .limits import LimitExceeded
@@ -78,12 +80,19 @@ def decode(raw: bytes) -> Decoded:
     - Otherwise the encoding is detected (``encoding_detected:<codec>``): GB18030/Big5 by
       ``_guess_chinese``, anything else by charset-normalizer.
 
-    The text is then fit for a parser: control characters that are never content (NUL, BEL,
-    ESC, DEL, ...) are removed (``control_characters_removed:N``) and the whitespace-like
-    ones (VT, FF, FS/GS/RS, US) become a line break or a space, since lxml would drop them and
-    glue words together. Never raises; the text never holds lone surrogates.
+    Mojibake (UTF-8 once read as Latin-1 and saved again) is repaired with ftfy
+    (``encoding_repaired:mojibake``). The text is then fit for a parser: control characters
+    that are never content (NUL, BEL, ESC, DEL, ...) are removed
+    (``control_characters_removed:N``) and the whitespace-like ones (VT, FF, FS/GS/RS, US)
+    become a line break or a space, since lxml would drop them and glue words together.
+    Never raises; the text never holds lone surrogates.
     """
     text, encoding, warnings = _decode(raw)
+    if _mojibake_hint_re.search(text):
+        fixed = ftfy.fix_text(text, _FTFY)
+        if fixed != text:
+            text = fixed
+            warnings.append("encoding_repaired:mojibake")
     if _controls_re.search(text):
         text = _whitespace_controls_re.sub("\n", text).replace("\x1f", " ")
         text, removed = _controls_re.subn("", text)
@@ -92,6 +101,21 @@ def decode(raw: bytes) -> Decoded:
     return Decoded(text, encoding, warnings)
 
 
+# Mojibake: UTF-8 that was read as Latin-1/Windows-1252 and saved again as UTF-8 (美国 →
+# "ç¾\x8eå\x9b½"; real VOA pages in the corpora). Every such character is a lead byte
+# (Â–ô) followed by a continuation byte (U+0080–U+00BF, or its Windows-1252 character);
+# this cheap test finds the few captures worth handing to ftfy, which repairs the
+# mojibake segments and leaves everything else alone (no other ftfy fix is switched on).
+_mojibake_hint_re = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]"
+)
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False, fix_surrogates=False,
+    remove_control_chars=False, normalization=None, explain=False,
+)
 _controls_re = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _whitespace_controls_re = re.compile("[\x0b\x0c\x1c-\x1e]")
 
@@ -102,7 +126,7 @@ def _decode(raw: bytes) -> tuple[str, str, list[str]]:
             if codec == "utf-8":
                 text, _, warnings = _utf8(raw[len(bom):], [])
                 return text, "utf-8", warnings
-            text, _, replaced = _decode_counting(raw, codec)
+            text, replaced = _decode_counting(raw, codec)
             return text, codec, _repair_warnings(0, replaced)
     warnings: list[str] = []
     declared = _declared(raw)
@@ -127,7 +151,7 @@ def _decode(raw: bytes) -> tuple[str, str, list[str]]:
     label = _guess_chinese(raw) or _detect(raw)
     if label is None:
         return text, "utf-8", [*utf8_warnings, "encoding_undetected"]
-    text, _, replaced = _decode_counting(raw, label)
+    text, replaced = _decode_counting(raw, label)
     return text, label, [*warnings, f"encoding_detected:{label}", *_repair_warnings(0, replaced)]
 
 
@@ -159,42 +183,31 @@ def _widen(label: str) -> str | None:
 
 
 # -- UTF-8 repair --------------------------------------------------------------------------
-# CESU-8 writes an astral character as two 3-byte UTF-16 surrogates (😀 → ED A0 BD ED B8 80);
-# strict UTF-8 rejects them. No maintained library repairs this (ftfy fixes mojibake, not
-# invalid bytes), so a codec error handler turns each ED A0–BF xx sequence into its surrogate
-# and a second pass pairs them; everything else invalid becomes U+FFFD, as "replace" does.
+# CESU-8 writes an astral character as two 3-byte UTF-16 surrogates (😀 → ED A0 BD ED B8 80;
+# Java and MySQL's "utf8" do), and Java's modified UTF-8 writes NUL as C0 80; strict UTF-8
+# rejects both. ftfy's "utf-8-variants" codec decodes them; whatever else is invalid becomes
+# U+FFFD as with "replace". It is much slower than the built-in codec, so it only runs on
+# bytes that strict UTF-8 refused.
 
-_repairs = threading.local()
-_surrogate_pair_re = re.compile("[\ud800-\udbff][\udc00-\udfff]")
-_lone_surrogate_re = re.compile("[\ud800-\udfff]")
+_CESU8_PAIR_RE = re.compile(rb"\xed[\xa0-\xaf][\x80-\xbf]\xed[\xb0-\xbf][\x80-\xbf]")
+_REPLACEMENT_UTF8 = "\ufffd".encode()
+_replaced = threading.local()
 
 
-def _repair_handler(exc: UnicodeError) -> tuple[str, int]:
+def _count_replaced(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeDecodeError):
         raise exc
-    data, i = exc.object, exc.start
-    if (exc.encoding in ("utf-8", "utf8") and i + 2 < len(data) and data[i] == 0xED
-            and 0xA0 <= data[i + 1] <= 0xBF and 0x80 <= data[i + 2] <= 0xBF):
-        _repairs.surrogates += 1
-        return chr(0xD000 | (data[i + 1] & 0x3F) << 6 | data[i + 2] & 0x3F), i + 3
-    _repairs.replaced += 1
+    _replaced.n += 1
     return "\ufffd", exc.end
 
 
-codecs.register_error("corpuskit.repair", _repair_handler)
+codecs.register_error("corpuskit.count", _count_replaced)
 
 
-def _decode_counting(raw: bytes, codec: str) -> tuple[str, int, int]:
-    """(text, CESU-8 pairs repaired, invalid sequences replaced) for ``raw`` in ``codec``."""
-    _repairs.surrogates = _repairs.replaced = 0
-    text = raw.decode(codec, "corpuskit.repair")
-    replaced, pairs = _repairs.replaced, 0
-    if _repairs.surrogates:
-        text, pairs = _surrogate_pair_re.subn(
-            lambda m: m.group().encode("utf-16", "surrogatepass").decode("utf-16"), text)
-        text, lone = _lone_surrogate_re.subn("\ufffd", text)
-        replaced += lone
-    return text, pairs, replaced
+def _decode_counting(raw: bytes, codec: str) -> tuple[str, int]:
+    """(text, invalid sequences replaced by U+FFFD) for ``raw`` in ``codec``."""
+    _replaced.n = 0
+    return raw.decode(codec, "corpuskit.count"), _replaced.n
 
 
 def _repair_warnings(pairs: int, replaced: int) -> list[str]:
@@ -204,7 +217,13 @@ def _repair_warnings(pairs: int, replaced: int) -> list[str]:
 
 def _utf8(raw: bytes, warnings: list[str]) -> tuple[str, int, list[str]]:
     """UTF-8 with repairs: (text, invalid sequences replaced, warnings)."""
-    text, pairs, replaced = _decode_counting(raw, "utf-8")
+    try:
+        return raw.decode("utf-8"), 0, warnings
+    except UnicodeDecodeError:
+        pass
+    text = raw.decode("utf-8-variants", "replace")
+    pairs = len(_CESU8_PAIR_RE.findall(raw))
+    replaced = text.count("\ufffd") - raw.count(_REPLACEMENT_UTF8)  # U+FFFD already there
     return text, replaced, [*warnings, *_repair_warnings(pairs, replaced)]
 
 

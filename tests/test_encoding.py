@@ -16,7 +16,7 @@ from conftest import CORPORA, SEEDS, seed
 
 import corpuskit
 from corpuskit.pipeline import extract_capture
-from corpuskit.sources import Capture, decode
+from corpuskit.sources import Capture, Decoded, decode
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
@@ -211,10 +211,11 @@ def test_lone_cesu8_half_and_invalid_bytes_are_replaced():
     raw = text[:at].encode() + b"\xed\xa0\xbd" + b"\xff" + text[at:].encode()
     decoded = decode(raw)
     assert decoded.encoding == "utf-8"
-    assert decoded.text == text[:at] + "\ufffd\ufffd" + text[at:]
-    assert decoded.warnings == ["encoding_repaired:replaced=2"]
+    # each byte of the unpaired surrogate is replaced (as WHATWG decoders do), then the FF
+    assert decoded.text == text[:at] + "\ufffd" * 4 + text[at:]
+    assert decoded.warnings == ["encoding_repaired:replaced=4"]
     article = _article(raw)
-    assert "encoding_repaired:replaced=2" in article.warnings
+    assert "encoding_repaired:replaced=4" in article.warnings
     assert "replacement_characters_in_source" in article.warnings
 
 
@@ -293,3 +294,17 @@ def test_chinese_guess_beats_charset_normalizer_on_short_real_text():
                           "total": total}))
         assert ours >= 0.97 * total
         assert ours > theirs
+
+
+def test_mojibake_is_repaired():
+    """UTF-8 once read as Latin-1 and saved again (real VOA pages have whole bodies so)."""
+    para = _paragraphs("000")[1]
+    garbled = para.encode("utf-8").decode("latin-1")  # C1 controls throughout, as in the corpora
+    decoded = decode(f"<p>{garbled}</p>".encode())
+    assert decoded.text == f"<p>{para}</p>"
+    assert decoded.warnings == ["encoding_repaired:mojibake"]
+
+
+def test_text_that_only_looks_like_mojibake_is_kept():
+    for text in ("以简体姓名“符××”登记", "Café crème — “Zoë” à l’école", "naïve façade ©2020"):
+        assert decode(text.encode()) == Decoded(text, "utf-8", [])
