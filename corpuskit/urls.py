@@ -127,7 +127,10 @@ def unwrap_image_proxy(url: str) -> str | None:
 @cache
 def registered_domain(url: str) -> str | None:
     """reuters.com for https://cn.reuters.com/…, bbc.co.uk for https://www.bbc.co.uk/…"""
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # http://[www.… : an unclosed IPv6 bracket
+        return None
     parts = _extract(host)
     domain = getattr(parts, "top_domain_under_public_suffix", None) or parts.registered_domain
     return domain or (host or None)
