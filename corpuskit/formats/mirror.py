@@ -51,10 +51,13 @@ BODY_XPATH = (
 
 
 def sniff(text: str) -> bool:
+    """A ``### title`` first line and article HTML naming where it came from."""
     m = _TITLE_RE.search(text[:2000])
-    if not m or text[: m.start()].strip():
+    if not m or text[: m.start()].strip() or not text.lstrip().startswith("###"):
         return False
-    return bool(_ORIGINAL_RE.search(text) or _PIXEL_RE.search(text) or "<div" in text)
+    has_html = re.search(r"<(?:div|p|img)\b", text) is not None
+    underlined = re.match(r"\s*\n\s*-{3,}\s*\n", text[m.end():]) is not None
+    return has_html and bool(underlined or _ORIGINAL_RE.search(text) or _PIXEL_RE.search(text))
 
 
 def read(capture: Capture) -> list[Article]:

@@ -15,6 +15,9 @@ from ..sources import Capture
 
 NAME = "record"
 
+# A record that has none of these is no attempt at an article at all.
+_ARTICLE_KEYS = frozenset({"title", "text", "source_url"})
+
 
 def sniff(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
@@ -39,6 +42,13 @@ def read(capture: Capture) -> list[Article | ExtractionError]:
                     record=lineno)))
     if not numbered:
         raise ExtractionError("empty", "no records in the file")
+    objects = [item for _, item in numbered if isinstance(item, dict)]
+    if objects and not any(_ARTICLE_KEYS & item.keys() for item in objects):
+        # JSON data of some other kind (a file list, a config): one reason for the whole file
+        keys = ", ".join(sorted(objects[0])[:6])
+        raise ExtractionError(
+            "not_article_records",
+            f"JSON without article records ({len(numbered)} items; keys: {keys})")
     single = len(numbered) == 1
     out: list[Article | ExtractionError] = []
     for n, item in numbered:

@@ -1,0 +1,56 @@
+"""Layout detection and the JSON records adapter, on real and small hand-made inputs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import seed
+
+import corpuskit
+from corpuskit.pipeline import extract_capture
+from corpuskit.sources import Capture
+
+
+def _outcomes(name: str, data: bytes):
+    return extract_capture(Capture(name, data, name))
+
+
+def test_markdown_notes_are_not_mirror_pages():
+    notes = "# Notes\n\n### A heading\n\nSome text with 原文链接：https://example.com/x\n".encode()
+    [outcome] = _outcomes("notes.md", notes)
+    assert outcome.reason == "unknown_layout"
+
+
+def test_json_that_holds_no_articles_is_one_quarantined_file():
+    lines = "\n".join(json.dumps({"corpus": "x", "path": f"p{i}", "size": i}) for i in range(50))
+    [outcome] = _outcomes("manifest.jsonl", lines.encode())
+    assert outcome.reason == "not_article_records"
+    assert "50 items" in outcome.message
+
+
+def test_jsonl_records_pass_through_and_bad_lines_are_reported_alone(seed_articles):
+    good = [a.to_json() for a in seed_articles.values()]
+    broken = json.loads(good[0])
+    del broken["title"]
+    lines = [good[0], "{not json", json.dumps(broken, ensure_ascii=False), good[1]]
+    outcomes = _outcomes("records.jsonl", "\n".join(lines).encode())
+    assert [o.ok for o in outcomes] == [True, False, False, True]
+    assert outcomes[1].reason == "invalid_json" and outcomes[1].record == 2
+    assert outcomes[2].reason == "schema_invalid" and outcomes[2].record == 3
+    assert "/title" in [i.pointer for i in outcomes[2].issues]
+    assert outcomes[0].article == seed_articles["000"]
+
+
+def test_extract_refuses_a_file_with_many_records(tmp_path, seed_articles):
+    path = tmp_path / "two.jsonl"
+    path.write_text("\n".join(a.to_json() for a in list(seed_articles.values())[:2]))
+    with pytest.raises(corpuskit.ExtractionError) as err:
+        corpuskit.extract(path)
+    assert err.value.code == "many_records"
+
+
+def test_detection_is_by_content_not_name(tmp_path):
+    renamed = tmp_path / "article.json"
+    renamed.write_bytes(seed("000").read_bytes())
+    assert corpuskit.extract(renamed).source.format == "mirror"
