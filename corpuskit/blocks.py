@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 import lxml.html
 
+from .limits import check_parser
 from .text import normalize_inline
 
 BLOCK_TAGS = frozenset({
@@ -110,6 +111,7 @@ def parse_fragment(html: str) -> lxml.html.HtmlElement:
     if not html:
         return lxml.html.Element("div")
     root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_parser)
+    check_parser(_parser)  # libxml2 stopped at its depth limit and dropped the rest
     return root
 
 

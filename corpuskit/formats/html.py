@@ -27,6 +27,7 @@ from ..assemble import Draft, ExtractionError, assemble
 from ..blocks import Block, Link
 from ..data import Article
 from ..dates import MAX_YEAR, Published, epoch_ms_to_utc, parse_iso, parse_page_date, parse_utc
+from ..limits import check_parser
 from ..outlets import rule_for_name, rule_for_url
 from ..sources import Capture
 from ..text import clean_chars, normalize_inline
@@ -211,9 +212,11 @@ def _parse(body: str) -> lxml.html.HtmlElement | None:
     if not body.strip():
         return None
     try:
-        return lxml.html.document_fromstring(body, parser=_parser)
+        root = lxml.html.document_fromstring(body, parser=_parser)
     except (lxml.etree.ParserError, ValueError):
         return None
+    check_parser(_parser)  # libxml2 stopped at its depth limit and dropped the rest
+    return root
 
 
 def _parse_xml(xml: str | None) -> lxml.etree._Element | None:
