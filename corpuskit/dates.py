@@ -191,8 +191,8 @@ def find_dateline(paragraph: str) -> Dateline | None:
         return None
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
-    if year is not None and year < 100:
-        year += 2000
+    if year is not None and year < 100 and len(m.group("y").strip()) <= 2:
+        year += 2000  # 23年 is 2023; 0000年 stays year 0, an implausible date
     return Dateline(year, month, day, m.end(), m.group("label") or "")
 
 
