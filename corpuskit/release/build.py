@@ -33,7 +33,7 @@ import os
 import secrets
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -55,6 +55,10 @@ from .spill import Spill
 UTC = timezone.utc
 DEFAULT_SHARD_SIZE = 256 * 1024 * 1024
 SOFTWARE = f"corpuskit/{__version__}"
+# progress(event, info): "scanned" {files}; "input" {path, file, packed, quarantined: [reason],
+# duplicates} once per input file; "bucket" {duplicates} once per folded bucket; "shard"
+# {shard, shards} once per shard written. Must be cheap: it runs on the hot path.
+Progress = Callable[[str, dict[str, Any]], None]
 
 
 class ReleaseError(Exception):
@@ -241,7 +245,9 @@ def release_date(latest: datetime | None) -> str:
 # --- the builder ---------------------------------------------------------------------------
 
 class _Builder:
-    def __init__(self, root: Path, meta: ReleaseMeta, shard_size: int) -> None:
+    def __init__(self, root: Path, meta: ReleaseMeta, shard_size: int,
+                 progress: Progress | None = None) -> None:
+        self.progress = progress or (lambda event, info: None)
         self.root = root
         self.meta = meta
         self.shard_size = shard_size
@@ -261,6 +267,9 @@ class _Builder:
         for f in files:
             if f.sha256 and f.sha256 in first:
                 copies.append((f, first[f.sha256]))
+                self.progress("input", {"path": f.path, "file": f.file, "packed": 0,
+                                        "quarantined": [], "duplicates": len(
+                                            summary[f.sha256][1])})
                 continue
             ex = extract_file(f.file, f.path)
             if f.sha256 and ex.sha256 and ex.sha256 != f.sha256:
@@ -273,6 +282,10 @@ class _Builder:
                 Item(i.item, i.record, {"id": i.article["id"]} if i.article else None, i.reason)
                 for i in ex.items])
             self._spill(f, ex)
+            self.progress("input", {"path": f.path, "file": f.file,
+                                    "packed": sum(i.article is not None for i in ex.items),
+                                    "quarantined": [i.reason for i in ex.items
+                                                    if i.article is None], "duplicates": 0})
         for copy, twin in copies:
             for it in summary[twin.sha256][1]:
                 self.duplicates.append(((copy.path, it.item), {
@@ -332,6 +345,7 @@ class _Builder:
                         size = 0
                     shards[-1] += 1
                     size += n
+                self.progress("bucket", {"duplicates": len(self.duplicates)})
         return shards or [0]
 
     def _kept(self) -> Iterator[dict[str, Any]]:
@@ -374,6 +388,7 @@ class _Builder:
             written.append({"rows": rows, "first_id": first, "last_id": last,
                             "parquet": layout.parquet_path(i, n),
                             "warc": layout.warc_path(i, n)})
+            self.progress("shard", {"shard": i + 1, "shards": n})
         self._merge_cdxj(cdxj_parts)
         return written
 
@@ -432,8 +447,11 @@ def _install(tmp: Path, out: Path) -> None:
 
 def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
          meta: ReleaseMeta | None = None, config: str | os.PathLike[str] | None = None,
-         shard_size: int = DEFAULT_SHARD_SIZE, force: bool = False) -> PackResult:
+         shard_size: int = DEFAULT_SHARD_SIZE, force: bool = False,
+         progress: Progress | None = None) -> PackResult:
     """Pack captures (files or folders) into a release folder at ``out``.
+
+    ``progress(event, info)``, if given, is told how the pack goes (see `Progress`).
 
     Raises ReleaseError when it cannot start (non-empty ``out`` without ``force``, a missing
     input); inputs that cannot become articles are quarantined, never raised.
@@ -450,6 +468,8 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
         files = scan_inputs(given)
     except FileNotFoundError as exc:
         raise ReleaseError(str(exc)) from exc
+    if progress is not None:
+        progress("scanned", {"files": len(files)})
     stale = f"{out.name}.tmp-"
     warnings = [f"{p}: left by an interrupted pack; remove it"
                 for p in sorted(out.parent.iterdir() if out.parent.is_dir() else [])
@@ -457,7 +477,7 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
     tmp = out.parent / f"{out.name}.tmp-{secrets.token_hex(6)}"
     tmp.mkdir(parents=True)
     try:
-        result = _build(tmp, out, meta, shard_size, files)
+        result = _build(tmp, out, meta, shard_size, files, progress)
         result.warnings = warnings
         _install(tmp, out)
     except BaseException:
@@ -467,8 +487,8 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
 
 
 def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
-           files: list[InputFile]) -> PackResult:
-    b = _Builder(root, meta, shard_size)
+           files: list[InputFile], progress: Progress | None = None) -> PackResult:
+    b = _Builder(root, meta, shard_size, progress)
     b.extract(files)
     shards = b.fold()
     date = release_date(b.stats.latest())
