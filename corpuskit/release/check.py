@@ -17,7 +17,7 @@ import io
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -47,8 +47,10 @@ class Problem:
 
 
 class _Report:
-    def __init__(self) -> None:
+    def __init__(self, progress: Callable[[str, dict[str, Any]], None] | None = None) -> None:
         self.problems: list[Problem] = []
+        # progress(event, {"done", "total"}): "checksum" per file hashed, "row" per row checked
+        self.progress = progress or (lambda event, info: None)
 
     def add(self, file: str, message: str, where: str | None = None) -> None:
         self.problems.append(Problem(file, message, where))
@@ -74,7 +76,8 @@ def _check_sums(root: Path, r: _Report) -> None:
         r.add(layout.SUMS, b)
     present = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     present.discard(layout.SUMS)
-    for rel, digest in sorted(sums.items()):
+    for done, (rel, digest) in enumerate(sorted(sums.items()), start=1):
+        r.progress("checksum", {"done": done, "total": len(sums)})
         if not _safe_rel(rel):
             r.add(layout.SUMS, f"lists a path outside the release: {rel!r}")
         elif rel not in present:
@@ -204,6 +207,7 @@ def _check_shards(root: Path, m: dict[str, Any], validator: Draft202012Validator
     languages: Counter[str] = Counter()
     years: Counter[str] = Counter()
     last_id = ""
+    done, total = 0, m["counts"].get("packed")
     for shard in m["shards"]:
         pq_rel, warc_rel = shard["parquet"]["path"], shard["warc"]["path"]
         _check_described(root, shard["parquet"], r)
@@ -223,6 +227,8 @@ def _check_shards(root: Path, m: dict[str, Any], validator: Draft202012Validator
                 warc_iter = _warc_articles(warc_path)
                 for row in iter_rows(root / pq_rel):
                     rows += 1
+                    done += 1
+                    r.progress("row", {"done": done, "total": total})
                     rid = row["id"]
                     first = first or rid
                     where = f"id {rid}"
@@ -376,10 +382,15 @@ def _safe(fn: Any, rel: str, r: _Report) -> Any:
         return None
 
 
-def verify(path: str | os.PathLike[str]) -> list[Problem]:
-    """Every problem found in the release at ``path``; [] when it is sound."""
+def verify(path: str | os.PathLike[str],
+           progress: Callable[[str, dict[str, Any]], None] | None = None) -> list[Problem]:
+    """Every problem found in the release at ``path``; [] when it is sound.
+
+    ``progress(event, {"done", "total"})``, if given, is called per file checksummed
+    (``"checksum"``) and per Parquet row checked (``"row"``); it must be cheap.
+    """
     root = Path(path)
-    r = _Report()
+    r = _Report(progress)
     if not root.is_dir():
         r.add("", "not a folder")
         return r.problems
