@@ -116,7 +116,8 @@ def read(capture: Capture) -> list[Article]:
     bound = Published(captured, "second", "capture") if captured else fm_date
     max_day = bound.day() + timedelta(days=1) if bound else date(MAX_YEAR, 12, 31)
 
-    xml = trafilatura.extract(
+    _drop_unnameable_attributes(root)
+    xml = _trafilatura_xml(
         root,
         url=url,
         output_format="xml",
@@ -217,6 +218,24 @@ def _parse(body: str) -> lxml.html.HtmlElement | None:
         return None
     check_parser(_parser)  # libxml2 stopped at its depth limit and dropped the rest
     return root
+
+
+_XML_NAME_RE = re.compile(r"[A-Za-z_:][-A-Za-z0-9._:]*")
+
+
+def _drop_unnameable_attributes(root: lxml.html.HtmlElement) -> None:
+    """Attributes XML cannot name (``<img ">``, a tag cut inside a quoted value), which make
+    trafilatura's re-parse of its own XML output fail."""
+    for el in root.iter(lxml.etree.Element):
+        for name in [n for n in el.attrib if not _XML_NAME_RE.fullmatch(n)]:
+            del el.attrib[name]
+
+
+def _trafilatura_xml(root: lxml.html.HtmlElement, **options: object) -> str | None:
+    try:
+        return trafilatura.extract(root, **options)
+    except lxml.etree.LxmlError:  # its own output failed to re-parse: no main content found
+        return None
 
 
 def _parse_xml(xml: str | None) -> lxml.etree._Element | None:
