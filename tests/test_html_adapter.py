@@ -369,7 +369,7 @@ def test_no_network_at_run_time(monkeypatch) -> None:
 def test_cli_extract_fixture_folder() -> None:
     result = CliRunner().invoke(main, ["extract", str(FIXTURES)])
     assert result.exit_code == 0, result.output
-    records = [json.loads(line) for line in result.output.splitlines()]
+    records = [json.loads(line) for line in result.stdout.splitlines()]
     assert sorted(r["source"]["path"] for r in records) == sorted(
         p.name for p in FIXTURES.iterdir())
     assert {r["source"]["format"] for r in records} == {"html"}

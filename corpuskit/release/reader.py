@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..data import Article
@@ -89,6 +90,62 @@ class Release:
         """The article with this id, or None (reads only the shard whose id range holds it)."""
         row = self._row(id)
         return Article.from_dict(from_row(row)) if row is not None else None
+
+    def find(self, prefix: str, limit: int = 10) -> list[str]:
+        """Ids that start with ``prefix``, in id order (at most ``limit``).
+
+        Reads only the ``id`` column of the shards whose id range can hold the prefix.
+        """
+        found: list[str] = []
+        for shard, path in zip(self._shards, self.parquet_files, strict=True):
+            if not shard["rows"] or shard["last_id"][:len(prefix)] < prefix \
+                    or shard["first_id"][:len(prefix)] > prefix:
+                continue
+            ids = pq.read_table(path, columns=["id"]).column("id")
+            found += ids.filter(pc.starts_with(ids, prefix)).to_pylist()
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+    def images(self) -> tuple[int, int]:
+        """(images, images with a caption) over all articles; reads only that column."""
+        images = captioned = 0
+        for path in self.parquet_files:
+            for batch in pq.ParquetFile(path).iter_batches(columns=["images"]):
+                column = batch.column(0)
+                images += pc.sum(pc.list_value_length(column)).as_py() or 0
+                captions = pc.list_flatten(column).field("caption")
+                captioned += len(captions) - captions.null_count
+        return images, captioned
+
+    def size(self) -> tuple[int, int]:
+        """(files, bytes) of everything in the release folder."""
+        sizes = [p.stat().st_size for p in self.path.rglob("*") if p.is_file()]
+        return len(sizes), sum(sizes)
+
+    def summary(self) -> dict[str, Any]:
+        """What ``corpuskit info`` shows: the release, its counts, spread, dates and size.
+
+        Counts per outlet, language and year come from the manifest (which ``verify`` checks
+        against the data); images and the size on disk are counted from the files.
+        """
+        m = self.manifest
+        images, captioned = self.images()
+        files, size = self.size()
+        return {
+            "path": str(self.path),
+            "release": m["release"],
+            "built_with": m["software"],
+            "schema": {"id": m["schema"]["id"], "version": m["schema"]["version"]},
+            "counts": m["counts"],
+            "images": {"total": images, "with_caption": captioned},
+            "dates": m["dates"],
+            "by_outlet": m["by_outlet"],
+            "by_language": m["by_language"],
+            "by_year": m["by_year"],
+            "quarantine_reasons": m["quarantine_reasons"],
+            "size": {"files": files, "bytes": size},
+        }
 
     def __contains__(self, id: object) -> bool:
         return isinstance(id, str) and self._row(id) is not None
