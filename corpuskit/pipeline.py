@@ -38,6 +38,7 @@ from .sources import (
 from .text import clean_chars
 
 DEFAULT_LIMITS = Limits()
+_unprintable_re = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
 
 
 @dataclass
@@ -50,6 +51,10 @@ class Outcome:
     message: str | None = None
     issues: list[ValidationIssue] = field(default_factory=list)
     record: int | None = None  # line/index inside a JSON/JSONL file
+
+    def __post_init__(self) -> None:
+        if self.message:  # one printable line: reports are "path: reason: message" lines
+            self.message = _unprintable_re.sub(" ", self.message).strip() or self.reason
 
     @property
     def ok(self) -> bool:
@@ -110,18 +115,19 @@ def _extract(capture: Capture) -> list[Outcome]:
         raise ExtractionError("empty", "the file holds only whitespace and invisible characters")
     adapter = formats.detect(capture)
     outcomes = []
-    for item in adapter.read(capture):
+    items = adapter.read(capture)
+    for n, item in enumerate(items, start=1):
         if isinstance(item, ExtractionError):
             outcomes.append(_failed(capture, item))
             continue
         issues = validate(item)
-        if not issues and item.source.format == "record":
+        if not issues and adapter.NAME == "record":
             # JSON escapes can spell lone surrogates ("\ud800"), which no UTF-8 output holds
             issues = _lone_surrogates(item.to_dict())
         if issues:
             outcomes.append(Outcome(capture, reason="schema_invalid",
                                     message="; ".join(str(i) for i in issues[:5]),
-                                    issues=issues))
+                                    issues=issues, record=n if len(items) > 1 else None))
         else:
             outcomes.append(Outcome(capture, article=item))
     if not outcomes:

@@ -1,0 +1,123 @@
+"""CJK whitespace rules and character clean-up: examples, then properties searched by hypothesis."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+import pytest
+from fuzz.harness import examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuskit.text import clean_chars, is_cjk, normalize_inline
+
+# -- examples ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("大纪元记者\n   朝鲜", "大纪元记者朝鲜"),  # pretty-printer break between CJK
+    ("（法新社柏林11日电）    连接", "（法新社柏林11日电）连接"),  # run next to CJK punctuation
+    ("Nord Stream\n  2", "Nord Stream 2"),  # Latin: one space
+    ("于 9 月 13 日", "于 9 月 13 日"),  # an author's single spaces are kept
+    ("访问 被指", "访问 被指"),  # a headline's space between CJK, no line break: kept
+    ("“泄密”\n  文件", "“泄密”文件"),  # quotes take the class of what is beyond them
+    ("  \t padded \n", "padded"),
+    ("苹果公司(\n  AAPL.O\n  )周五", "苹果公司( AAPL.O )周五"),
+    ("", ""),
+    ("\n\n", ""),
+])
+def test_normalize_inline_examples(raw, expected):
+    assert normalize_inline(raw) == expected
+
+
+def test_clean_chars_removes_controls_and_invisibles_and_unifies_line_breaks():
+    assert clean_chars("a\x00b\x07c\x1bd\x7fe\x9ff") == "abcdef"
+    assert clean_chars("零\u200b宽\u200d字\ufeff符\u00ad\u202e") == "零宽字符"
+    assert clean_chars("a\r\nb\rc\nd\x0be\x0cf\u2028g\u2029h\x85i") == "a\nb\nc\nd\ne\nf\ng\nh\ni"
+    assert clean_chars("word\x1fword") == "word word"
+    assert clean_chars("\ufffd kept") == "\ufffd kept"  # flagged elsewhere, never dropped
+
+
+def test_clean_chars_composes_after_removing():
+    # a zero-width space between a letter and its accent hid the pair from NFC
+    assert clean_chars("e\u200b\u0301") == "\u00e9"
+
+
+def test_every_format_character_is_invisible():
+    """The hand-listed Cf ranges in text.py cover every Cf character this Python knows."""
+    missing = [f"U+{c:04X}" for c in range(sys.maxunicode + 1)
+               if unicodedata.category(chr(c)) == "Cf" and clean_chars(f"a{chr(c)}b") != "ab"]
+    assert missing == []
+
+
+# -- properties ----------------------------------------------------------------------------
+
+CJK = st.sampled_from("中文朝鲜报导德國之聲經濟かなカナ한국어㐀𠀀")
+CJK_PUNCT = st.sampled_from("，。、：；！？（）【】《》「」\u3000")
+LATIN = st.sampled_from("abcxyzABCXYZéüñ0123456789")
+NEUTRAL = st.sampled_from("“”‘’…—·\"'")
+WHITESPACE = st.sampled_from([ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace()])
+HOSTILE = st.sampled_from("\x00\x07\x1b\x7f\x85\x9f\u200b\u200d\ufeff\u202e\u00ad\u0301\u1161"
+                          "\u11a8\ud7a3\ufffd\U000e0041")
+INLINE_TEXT = st.text(
+    alphabet=st.one_of(CJK, CJK_PUNCT, LATIN, NEUTRAL, WHITESPACE, HOSTILE, st.characters()),
+    max_size=60,
+)
+LATIN_WORD = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEZéèüöñçß0123456789"),
+                     min_size=1, max_size=8)
+
+
+@settings(max_examples=examples(400))
+@given(INLINE_TEXT)
+def test_normalize_inline_is_idempotent(text):
+    once = normalize_inline(text)
+    assert normalize_inline(once) == once
+
+
+@settings(max_examples=examples(300))
+@given(INLINE_TEXT)
+def test_normalize_inline_output_is_one_clean_line(text):
+    out = normalize_inline(text)
+    assert out == out.strip()
+    assert "  " not in out
+    assert not any(ch.isspace() and ch != " " for ch in out)
+    assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in out)
+    assert unicodedata.is_normalized("NFC", out)
+
+
+@settings(max_examples=examples(300))
+@given(st.lists(st.tuples(st.text(alphabet=CJK, min_size=1, max_size=4),
+                          st.text(alphabet=WHITESPACE, max_size=4)),
+                min_size=1, max_size=6))
+def test_newline_runs_between_cjk_are_removed(pieces):
+    """A whitespace run holding a line break between two CJK characters never survives."""
+    text = ""
+    for i, (word, ws) in enumerate(pieces):
+        sep = ws[: len(ws) // 2] + "\n" + ws[len(ws) // 2:]
+        text += word + (sep if i < len(pieces) - 1 else "")
+    assert normalize_inline(text) == unicodedata.normalize("NFC", "".join(w for w, _ in pieces))
+
+
+@settings(max_examples=examples(300))
+@given(st.lists(LATIN_WORD, min_size=1, max_size=8),
+       st.lists(st.text(alphabet=WHITESPACE, min_size=1, max_size=4), min_size=8, max_size=8),
+       st.text(alphabet=WHITESPACE, max_size=3), st.text(alphabet=WHITESPACE, max_size=3))
+def test_latin_words_are_never_joined(words, gaps, lead, trail):
+    """Latin words separated by any whitespace keep exactly one space between them."""
+    text = lead + "".join(w + (gaps[i] if i < len(words) - 1 else "")
+                          for i, w in enumerate(words)) + trail
+    assert normalize_inline(text) == " ".join(words)
+
+
+@settings(max_examples=examples(200))
+@given(st.text(alphabet=st.characters(), max_size=80))
+def test_clean_chars_never_leaves_controls_or_invisibles(text):
+    out = clean_chars(text)
+    assert not any(unicodedata.category(ch) == "Cf" for ch in out)
+    assert not any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in out)
+    assert clean_chars(out) == out
+
+
+def test_is_cjk():
+    assert is_cjk("中") and is_cjk("，") and is_cjk("𠀀") and not is_cjk("a")
