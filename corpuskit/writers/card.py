@@ -92,8 +92,13 @@ def _counts_table(title: str, counts: Mapping[str, int]) -> list[str]:
             *(f"| {_cell(k)} | {v} |" for k, v in rows), ""]
 
 
-def render(doc: dict[str, Any]) -> str:
-    """The card for a release whose manifest is ``doc``."""
+def render(doc: dict[str, Any], *, wacz: str | None = None, croissant: str | None = None,
+           bagit: bool = False) -> str:
+    """The card for a release whose manifest is ``doc``.
+
+    ``wacz`` and ``croissant`` name those files when the release has them; ``bagit`` says that
+    the release is the payload of a BagIt bag (see docs/bagit.md).
+    """
     rel, counts, sw = doc["release"], doc["counts"], doc["software"]
     name = rel["name"]
     description = rel["description"] or (
@@ -129,7 +134,15 @@ def render(doc: dict[str, Any]) -> str:
             "| `manifest.json` | versions, accounting of every input, counts, file hashes |",
             "| `quarantine.jsonl` | one line per input that could not become an article, "
             "with its reason |",
+            *([f"| `{croissant}` | Croissant 1.0 description of the files and fields, for "
+                "ML tools (`mlcroissant`) and dataset search |"] if croissant else []),
+            *([f"| `{wacz}` | the WARCs, the index and a page per article as a WACZ 1.1.1 "
+                "file, to open in replayweb.page or pywb |"] if wacz else []),
             "| `SHA256SUMS` | checksums of every file |", ""]
+    if bagit:
+        out += ["This release is the payload of a BagIt bag: the folder above it holds "
+                "`bagit.txt`, `bag-info.txt` and SHA-512 manifests of every file here "
+                "(`bagit.py --validate` checks them; see corpuskit's docs/bagit.md).", ""]
     out += ["### Articles per outlet", "", *_counts_table("outlet", doc["by_outlet"])]
     out += ["### Articles per language", "", *_counts_table("language", doc["by_language"])]
     out += ["### Articles per year of publication", "",
@@ -191,10 +204,25 @@ def render(doc: dict[str, Any]) -> str:
             "```sh",
             "wb-manager init articles && wb-manager add articles warc/*.warc.gz && wayback",
             "```", ""]
+    if wacz:
+        out += [f"Or open `{wacz}` in https://replayweb.page (its page list has every article "
+                "with a URL), or add it to pywb with "
+                f"`wb-manager add --unpack-wacz articles {wacz}`.", ""]
+    if croissant:
+        out += ["With mlcroissant (Croissant 1.0, read from this folder):", "", "```python",
+                "import mlcroissant as mlc",
+                f'records = mlc.Dataset(jsonld="{croissant}").records("articles")', "```", ""]
     out += ["## Verifying", "", "```sh", "corpuskit verify .      # everything below, and more",
-            "sha256sum -c SHA256SUMS", "```", "",
+            "sha256sum -c SHA256SUMS",
+            *([f"wacz validate -f {wacz}"] if wacz else []),
+            *([f"mlcroissant validate --jsonld {croissant}"] if croissant else []),
+            *(["bagit.py --validate ..   # the bag around this folder"] if bagit else []),
+            "```", "",
             "`corpuskit verify` checks the checksums, the manifest's counts, every row against "
             "the schema, that Parquet and WARC hold the same records, that the Parquet "
-            "pointers and the CDXJ offsets land on the right records, and the WARC digests.",
-            ""]
+            "pointers and the CDXJ offsets land on the right records, and the WARC digests"
+            + ("; also the WACZ's digests and that its WARCs and index are the release's"
+               if wacz else "")
+            + ("; also the SHA-256 of every file croissant.json lists" if croissant else "")
+            + ".", ""]
     return "\n".join(out)
