@@ -40,8 +40,8 @@ def test_layout(release):
     n = manifest["counts"]["shards"]
     assert n >= 3  # the tiny shard size splits the seeds
     assert files_of(release) == sorted(
-        ["README.md", "SHA256SUMS", "indexes/index.cdxj", "manifest.json", "quarantine.jsonl",
-         "schema/article.schema.json"]
+        ["README.md", "SHA256SUMS", "croissant.json", "indexes/index.cdxj", "manifest.json",
+         "quarantine.jsonl", "schema/article.schema.json"]
         + [f"data/train-{i:05d}-of-{n:05d}.parquet" for i in range(n)]
         + [f"warc/articles-{i:05d}-of-{n:05d}.warc.gz" for i in range(n)])
     assert not list(release.parent.glob("seeds-release.tmp-*"))  # the build folder is gone

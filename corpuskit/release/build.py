@@ -45,8 +45,11 @@ from ..pipeline import extract_capture
 from ..schema import schema_id, schema_path, schema_version
 from ..sources import Capture, iter_paths
 from ..writers import card, manifest
+from ..writers.bagit import make_bag
 from ..writers.cdxj import sort_cdxj, write_cdxj
+from ..writers.croissant import write_croissant
 from ..writers.parquet import ShardWriter, parse_time, to_row, unrepresentable_times
+from ..writers.wacz import write_wacz
 from ..writers.warc import WarcWriter
 from . import layout
 from .config import ReleaseMeta, resolve_meta
@@ -448,8 +451,12 @@ def _install(tmp: Path, out: Path) -> None:
 def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
          meta: ReleaseMeta | None = None, config: str | os.PathLike[str] | None = None,
          shard_size: int = DEFAULT_SHARD_SIZE, force: bool = False,
-         progress: Progress | None = None) -> PackResult:
+         progress: Progress | None = None, wacz: bool = False, bagit: bool = False
+         ) -> PackResult:
     """Pack captures (files or folders) into a release folder at ``out``.
+
+    ``wacz`` adds ``OUT/<name>.wacz``; ``bagit`` makes OUT a BagIt bag with the release in
+    ``OUT/data`` (docs/bagit.md). croissant.json is always written.
 
     ``progress(event, info)``, if given, is told how the pack goes (see `Progress`).
 
@@ -477,7 +484,7 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
     tmp = out.parent / f"{out.name}.tmp-{secrets.token_hex(6)}"
     tmp.mkdir(parents=True)
     try:
-        result = _build(tmp, out, meta, shard_size, files, progress)
+        result = _build(tmp, out, meta, shard_size, files, progress, wacz=wacz, bagit=bagit)
         result.warnings = warnings
         _install(tmp, out)
     except BaseException:
@@ -487,7 +494,8 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
 
 
 def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
-           files: list[InputFile], progress: Progress | None = None) -> PackResult:
+           files: list[InputFile], progress: Progress | None = None, *,
+           wacz: bool = False, bagit: bool = False) -> PackResult:
     b = _Builder(root, meta, shard_size, progress)
     b.extract(files)
     shards = b.fold()
@@ -520,8 +528,13 @@ def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
         inputs=b.inputs, duplicates=duplicates,
     )
     manifest.write(root / layout.MANIFEST, doc)
-    (root / layout.CARD).write_text(card.render(doc), encoding="utf-8", newline="\n")
+    croissant_file = write_croissant(root, doc)
+    wacz_file = write_wacz(root, doc) if wacz else None
+    (root / layout.CARD).write_text(card.render(doc, wacz=wacz_file, croissant=croissant_file,
+                                                bagit=bagit), encoding="utf-8", newline="\n")
     manifest.write_sums(root, layout.SUMS)  # last: a folder without it is not a finished release
+    if bagit:
+        make_bag(root, doc)  # the release, SHA256SUMS and all, becomes the bag's payload
     total = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     return PackResult(out=out, inputs=inputs, packed=packed, duplicates=len(duplicates),
                       quarantined=len(quarantine), files=len(b.inputs), shards=len(shards),
