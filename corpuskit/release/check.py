@@ -5,7 +5,9 @@ SHA256SUMS against every file (nothing missing, nothing extra); the manifest's a
 counts against the Parquet, WARC, index and quarantine files; every Parquet row against the
 schema copy in the release; Parquet and WARC holding the same records in the same order; the
 Parquet pointers and every CDXJ line landing on the records they name; each raw capture's
-SHA-256 against its record's ``source.sha256``; the WARC digests (`check_warc`).
+SHA-256 against its record's ``source.sha256``; the WARC digests (`check_warc`); a WACZ
+(`check_wacz`) and croissant.json (`check_croissant`) when present. A BagIt bag (``pack
+--bagit``) has its manifests checked (`check_bag`), then the release in its ``data/``.
 
 Nothing here raises on a damaged release: an unreadable file is a problem like any other.
 """
@@ -27,8 +29,12 @@ import pyarrow.parquet as pq
 from jsonschema import Draft202012Validator
 from warcio.archiveiterator import ArchiveIterator
 
+from ..writers.bagit import PAYLOAD, check_bag, is_bag
+from ..writers.croissant import FILENAME as CROISSANT
+from ..writers.croissant import check_croissant
 from ..writers.manifest import read_sums, sha256_file
 from ..writers.parquet import WARC_COLUMNS, from_row, iter_rows
+from ..writers.wacz import check_wacz, find_wacz
 from ..writers.warc import ARTICLE_RECORD_TYPES, check_warc, iter_warc_articles
 from . import layout
 
@@ -374,6 +380,17 @@ def _check_card(root: Path, m: dict[str, Any], r: _Report) -> None:
         r.add(layout.CARD, "no Hugging Face front matter with the default config")
 
 
+def _check_extras(root: Path, m: dict[str, Any], r: _Report) -> None:
+    """The WACZ files and croissant.json, when the release has them (writers/wacz.py,
+    writers/croissant.py say what is checked)."""
+    for rel in find_wacz(root):
+        for problem in check_wacz(root, rel, m):
+            r.add(rel, problem)
+    if (root / CROISSANT).exists():
+        for problem in check_croissant(root, m):
+            r.add(CROISSANT, problem)
+
+
 def _safe(fn: Any, rel: str, r: _Report) -> Any:
     try:
         return fn()
@@ -390,6 +407,10 @@ def verify(path: str | os.PathLike[str],
     (``"checksum"``) and per Parquet row checked (``"row"``); it must be cheap.
     """
     root = Path(path)
+    if is_bag(root):  # a bag (pack --bagit): its manifests, then the release in its data/
+        return [Problem(f, msg) for f, msg in check_bag(root)] + [
+            Problem(f"{PAYLOAD}/{p.file}", p.message, p.where)
+            for p in verify(root / PAYLOAD, progress)]
     r = _Report(progress)
     if not root.is_dir():
         r.add("", "not a folder")
@@ -406,7 +427,7 @@ def verify(path: str | os.PathLike[str],
         r.add(layout.MANIFEST, f"not a release manifest ({type(exc).__name__}: {exc})")
         return r.problems
     validator = _validator(root, m, r)
-    for step in (_check_quarantine, _check_index, _check_card):
+    for step in (_check_quarantine, _check_index, _check_card, _check_extras):
         _safe(lambda s=step: s(root, m, r), layout.MANIFEST, r)
     _safe(lambda: _check_shards(root, m, validator, r), layout.MANIFEST, r)
     return r.problems
