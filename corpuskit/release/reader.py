@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..data import Article
+from ..writers.bagit import payload_root
 from ..writers.parquet import from_row, iter_rows
 from ..writers.warc import iter_warc_articles
 from . import layout
@@ -22,7 +23,7 @@ class Release:
     """A release folder. Iterating gives its Articles from Parquet, in id order."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.path = payload_root(path)  # a bag (pack --bagit) holds the release in data/
         try:
             self.manifest: dict[str, Any] = json.loads(
                 (self.path / layout.MANIFEST).read_text(encoding="utf-8"))
