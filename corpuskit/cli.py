@@ -369,12 +369,19 @@ Examples:
 @click.option("--description", help="A paragraph describing the release, for the card.")
 @click.option("--creator", "creators", multiple=True, help="A creator (repeatable).")
 @click.option("--citation", help="How to cite the release (free text or BibTeX).")
+@click.option("--wacz", is_flag=True,
+              help="Also write OUT/<name>.wacz (WACZ 1.1.1: the WARCs, the index and a page "
+                   "list) for replayweb.page and pywb.")
+@click.option("--bagit", is_flag=True,
+              help="Make OUT a BagIt bag (bagit.txt, SHA-512 manifests) with the release in "
+                   "OUT/data; see docs/bagit.md.")
 @_format_option("the summary")
 @_verbosity
 def pack(paths: tuple[str, ...], out: str, shard_size: int, force: bool, strict: bool,
          config: str | None, name: str | None, release_version: str | None,
          license_: str | None, description: str | None, creators: tuple[str, ...],
-         citation: str | None, fmt: str, quiet: bool, verbose: bool) -> None:
+         citation: str | None, fmt: str, quiet: bool, verbose: bool, wacz: bool = False,
+         bagit: bool = False) -> None:
     """Pack captures into a release folder: Parquet, WARC, CDXJ, manifest, card, SHA256SUMS.
 
     The same inputs give the same bytes, whatever their order. Inputs that cannot become
@@ -393,7 +400,7 @@ def pack(paths: tuple[str, ...], out: str, shard_size: int, force: bool, strict:
                                 license=license_, description=description,
                                 creators=creators, citation=citation)
             result = pack_release(paths, out, meta=meta, shard_size=shard_size, force=force,
-                                  progress=progress)
+                                  progress=progress, wacz=wacz, bagit=bagit)
     except (ReleaseError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:
