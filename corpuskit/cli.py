@@ -19,6 +19,7 @@ import signal
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
@@ -524,10 +525,12 @@ def _open(release: str) -> Any:
     """The release at ``release``, or a one-line error (exit 1) when it is not one."""
     from .release import ReleaseError, open_release
 
+    if not Path(release).is_dir():
+        raise click.ClickException(f"{release}: not a folder, so not a release")
     try:
         return open_release(release)
     except ReleaseError as exc:
-        raise click.ClickException(f"{exc}; `corpuskit verify {release}` tells more") from exc
+        raise click.ClickException(str(exc)) from exc
 
 
 def _unreadable(release: str, exc: Exception) -> click.ClickException:
@@ -596,6 +599,8 @@ def _info_lines(s: dict[str, Any], limit: int) -> Iterator[str]:
                   if span.get("first") else "none")
     size = s["size"]
     yield row("size", f"{_human(size['bytes'])} in {_plural(size['files'], 'file')}")
+    if s.get("extras"):
+        yield row("also", ", ".join(s["extras"]))
     tables = [("outlet", s["by_outlet"]), ("language", s["by_language"]),
               ("year", s["by_year"])]
     if s["quarantine_reasons"]:
@@ -609,8 +614,9 @@ def _table(title: str, counts: dict[str, int], limit: int, by_key: bool) -> Iter
     rows = sorted(counts.items(), key=lambda kv: kv[0] if by_key else (-kv[1], kv[0]))
     shown = rows if not limit else rows[:limit]
     width = max([len(title), *(len(k) for k, _ in shown)])
-    num = max([len("articles"), *(len(str(v)) for _, v in shown)])
-    yield f"  {title:<{width}}  {'articles' if title != 'quarantined' else 'inputs':>{num}}"
+    what = "inputs" if title == "quarantined" else "articles"
+    num = max([len(what), *(len(str(v)) for _, v in shown)])
+    yield f"  {title:<{width}}  {what:>{num}}"
     for key, value in shown:
         yield f"  {key:<{width}}  {value:>{num}}"
     if len(rows) > len(shown):

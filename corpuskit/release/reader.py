@@ -24,13 +24,17 @@ class Release:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = payload_root(path)  # a bag (pack --bagit) holds the release in data/
+        self.folder = Path(path)  # as given: the bag itself for a bag
         try:
             self.manifest: dict[str, Any] = json.loads(
                 (self.path / layout.MANIFEST).read_text(encoding="utf-8"))
             self._shards: list[dict[str, Any]] = self.manifest["shards"]
         except FileNotFoundError as exc:
             raise ReleaseError(f"{self.path}: not a release (no {layout.MANIFEST})") from exc
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (KeyError, TypeError) as exc:
+            raise ReleaseError(f"{self.path / layout.MANIFEST}: not a release manifest "
+                               f"({type(exc).__name__}: {exc})") from exc
+        except (OSError, ValueError) as exc:
             raise ReleaseError(f"{self.path / layout.MANIFEST}: unreadable: {exc}") from exc
 
     @property
@@ -120,9 +124,18 @@ class Release:
         return images, captioned
 
     def size(self) -> tuple[int, int]:
-        """(files, bytes) of everything in the release folder."""
-        sizes = [p.stat().st_size for p in self.path.rglob("*") if p.is_file()]
+        """(files, bytes) of everything in the release folder (the whole bag for a bag)."""
+        sizes = [p.stat().st_size for p in self.folder.rglob("*") if p.is_file()]
         return len(sizes), sum(sizes)
+
+    def extras(self) -> list[str]:
+        """What the folder holds beyond the core layout: croissant.json, a WACZ, a BagIt bag."""
+        core = {layout.CARD, layout.MANIFEST, layout.QUARANTINE, layout.SUMS, layout.DATA_DIR,
+                layout.WARC_DIR, "indexes", "schema"}
+        found = sorted(p.name for p in self.path.iterdir() if p.name not in core)
+        if self.path != self.folder:
+            found.append(f"BagIt bag ({self.folder})")
+        return found
 
     def summary(self) -> dict[str, Any]:
         """What ``corpuskit info`` shows: the release, its counts, spread, dates and size.
@@ -146,6 +159,7 @@ class Release:
             "by_year": m["by_year"],
             "quarantine_reasons": m["quarantine_reasons"],
             "size": {"files": files, "bytes": size},
+            "extras": self.extras(),
         }
 
     def __contains__(self, id: object) -> bool:
