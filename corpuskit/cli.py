@@ -611,6 +611,9 @@ def _info_lines(s: dict[str, Any], limit: int) -> Iterator[str]:
 
 
 def _table(title: str, counts: dict[str, int], limit: int, by_key: bool) -> Iterator[str]:
+    if not counts:
+        yield f"  {title}: none"
+        return
     rows = sorted(counts.items(), key=lambda kv: kv[0] if by_key else (-kv[1], kv[0]))
     shown = rows if not limit else rows[:limit]
     width = max([len(title), *(len(k) for k, _ in shown)])
