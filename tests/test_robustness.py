@@ -414,6 +414,8 @@ CRASHER_EXPECTED = {
     "embed_relative_and_javascript_urls.md": "article",
     "url_unclosed_ipv6_bracket.md": "article",
     "html_attribute_named_quote.html": "article",
+    "html_attribute_named_brace.html": "article",
+    "html_image_src_unsplittable.html": "article",
 }
 
 

@@ -227,8 +227,20 @@ def _drop_unnameable_attributes(root: lxml.html.HtmlElement) -> None:
     """Attributes XML cannot name (``<img ">``, a tag cut inside a quoted value), which make
     trafilatura's re-parse of its own XML output fail."""
     for el in root.iter(lxml.etree.Element):
-        for name in [n for n in el.attrib if not _XML_NAME_RE.fullmatch(n)]:
-            del el.attrib[name]
+        bad = [n for n in el.attrib if not _XML_NAME_RE.fullmatch(n)]
+        if bad:  # "{rc" cannot even be deleted by name (lxml reads "{" as a namespace)
+            keep = {n: v for n, v in el.attrib.items() if n not in bad}
+            el.attrib.clear()
+            el.attrib.update(keep)
+
+
+def _urljoin(base: str, src: str) -> str:
+    """``urljoin``, or ``src`` unchanged when it cannot be split (``s://[]``, a netloc that NFKC
+    turns into delimiters); safe_uri() refuses it later."""
+    try:
+        return urljoin(base, src)
+    except ValueError:
+        return src
 
 
 def _trafilatura_xml(root: lxml.html.HtmlElement, **options: object) -> str | None:
@@ -427,7 +439,7 @@ def _caption_index(root: lxml.html.HtmlElement, base: str | None
         for src in srcs:
             index.setdefault(src, info)
             if base and not is_http_url(src):  # trafilatura resolves relative srcs
-                index.setdefault(urljoin(base, src), info)
+                index.setdefault(_urljoin(base, src), info)
     orphans: set[str] = set()
     for cap_el in root.iter("figcaption"):
         if cap_el not in used:
@@ -551,7 +563,7 @@ class _Walker:
         raw = (el.get("src") or "").strip()
         if not raw:
             return
-        src = urljoin(self.base, raw) if self.base and not is_http_url(raw) else raw
+        src = _urljoin(self.base, raw) if self.base and not is_http_url(raw) else raw
         info = self.captions.get(raw) or self.captions.get(src) or _Caption()
         if _too_small(info.width) or _too_small(info.height):
             return
