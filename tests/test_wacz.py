@@ -231,6 +231,15 @@ def test_verify_reports_a_broken_digest(release, tmp_path):
         in problems, problems
 
 
+def test_verify_reports_a_wacz_that_is_no_zip(release, tmp_path):
+    copy = tmp_path / "release"
+    shutil.copytree(release, copy)
+    data = (copy / "seeds.wacz").read_bytes()
+    (copy / "seeds.wacz").write_bytes(data[: len(data) // 2])  # cut in the middle
+    problems = [str(p) for p in corpuskit.verify(copy)]
+    assert any(p.startswith("seeds.wacz: not a readable ZIP") for p in problems), problems
+
+
 def test_card_mentions_the_wacz(release):
     card = (release / "README.md").read_text(encoding="utf-8")
     assert "| `seeds.wacz` |" in card and "wacz validate -f seeds.wacz" in card

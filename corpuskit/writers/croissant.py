@@ -249,6 +249,9 @@ def check_croissant(root: Path, doc: Mapping[str, Any]) -> list[str]:
     listed = set()
     for fo in _file_objects(cr):
         url = fo.get("contentUrl", "")
+        if not isinstance(url, str):
+            problems.append(f"{fo.get('@id')}: contentUrl is not a string")
+            continue
         if "://" in url:
             continue
         p = PurePosixPath(url)

@@ -42,6 +42,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -254,59 +255,65 @@ def check_wacz(root: Path, rel: str, doc: Mapping[str, Any]) -> list[str]:
     release's (same sha256 as in manifest.json); the index byte-identical to the release's; the
     page list's header and one page per article with a URL.
     """
-    problems: list[str] = []
     try:
-        zf = zipfile.ZipFile(root / rel)
-    except (OSError, zipfile.BadZipFile) as exc:
-        return [f"not a readable ZIP: {exc}"]
-    with zf:
-        names = [i.filename for i in zf.infolist()]
-        if len(set(names)) != len(names):
-            problems.append("an entry name appears twice")
-        for required in (DATAPACKAGE, DIGEST, PAGES, INDEX):
-            if required not in names:
-                problems.append(f"no {required}")
-        if problems:
-            return problems
-        package_bytes = zf.read(DATAPACKAGE)
-        try:
-            package = json.loads(package_bytes)
-            digest = json.loads(zf.read(DIGEST))
-        except ValueError as exc:
-            return [f"{DATAPACKAGE} or {DIGEST} is not JSON: {exc}"]
-        if digest.get("hash") != "sha256:" + hashlib.sha256(package_bytes).hexdigest():
-            problems.append(f"{DIGEST}: hash is not the sha256 of {DATAPACKAGE}")
-        if package.get("wacz_version") != WACZ_VERSION or package.get("profile") != "data-package":
-            problems.append(f"{DATAPACKAGE}: not a WACZ {WACZ_VERSION} data package")
-        listed = {r.get("path"): r for r in package.get("resources", [])}
-        for name in names:
-            if name not in (DATAPACKAGE, DIGEST) and name not in listed:
-                problems.append(f"{name}: in the ZIP but not in {DATAPACKAGE}")
-        hashes: dict[str, str] = {}
-        for path, res in sorted(listed.items()):
-            if path not in names:
-                problems.append(f"{path}: listed in {DATAPACKAGE} but not in the ZIP")
-                continue
-            size, sha = _entry_sha256(zf, path)
-            hashes[path] = sha
-            if res.get("hash") != f"sha256:{sha}" or res.get("bytes") != size:
-                problems.append(f"{path}: sha256 or size differs from {DATAPACKAGE}")
-        warcs = {f"{ARCHIVE_DIR}/{os.path.basename(s['warc']['path'])}": s["warc"]["sha256"]
-                 for s in doc["shards"]}
-        archived = {n for n in names if n.startswith(f"{ARCHIVE_DIR}/")}
-        for path in sorted(set(warcs) - archived):
-            problems.append(f"{path}: the release's WARC is missing from the WACZ")
-        for path in sorted(archived - set(warcs)):
-            problems.append(f"{path}: not one of the release's WARCs")
-        for path in sorted(archived & set(warcs)):
-            if zf.getinfo(path).compress_type != zipfile.ZIP_STORED:
-                problems.append(f"{path}: compressed in the ZIP (WACZ stores WARCs as they are)")
-            if hashes.get(path, warcs[path]) != warcs[path]:
-                problems.append(f"{path}: not byte-identical to the release's "
-                                f"warc/{os.path.basename(path)}")
-        if hashes.get(INDEX, doc["index"]["sha256"]) != doc["index"]["sha256"]:
-            problems.append(f"{INDEX}: not byte-identical to the release's {doc['index']['path']}")
-        problems += _check_pages(zf, root, doc)
+        with zipfile.ZipFile(root / rel) as zf:
+            return _check_zip(zf, root, doc)
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        return [f"not a readable ZIP: {type(exc).__name__}: {exc}"]
+
+
+def _check_zip(zf: zipfile.ZipFile, root: Path, doc: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    names = [i.filename for i in zf.infolist()]
+    if len(set(names)) != len(names):
+        problems.append("an entry name appears twice")
+    for required in (DATAPACKAGE, DIGEST, PAGES, INDEX):
+        if required not in names:
+            problems.append(f"no {required}")
+    if problems:
+        return problems
+    package_bytes = zf.read(DATAPACKAGE)
+    try:
+        package = json.loads(package_bytes)
+        digest = json.loads(zf.read(DIGEST))
+    except ValueError as exc:
+        return [f"{DATAPACKAGE} or {DIGEST} is not JSON: {exc}"]
+    if not isinstance(package, dict) or not isinstance(digest, dict) or not all(
+            isinstance(r, dict) for r in package.get("resources", [])):
+        return [f"{DATAPACKAGE} or {DIGEST} is not a data package"]
+    if digest.get("hash") != "sha256:" + hashlib.sha256(package_bytes).hexdigest():
+        problems.append(f"{DIGEST}: hash is not the sha256 of {DATAPACKAGE}")
+    if package.get("wacz_version") != WACZ_VERSION or package.get("profile") != "data-package":
+        problems.append(f"{DATAPACKAGE}: not a WACZ {WACZ_VERSION} data package")
+    listed = {r.get("path"): r for r in package.get("resources", [])}
+    for name in names:
+        if name not in (DATAPACKAGE, DIGEST) and name not in listed:
+            problems.append(f"{name}: in the ZIP but not in {DATAPACKAGE}")
+    hashes: dict[str, str] = {}
+    for path, res in sorted(listed.items()):
+        if path not in names:
+            problems.append(f"{path}: listed in {DATAPACKAGE} but not in the ZIP")
+            continue
+        size, sha = _entry_sha256(zf, path)
+        hashes[path] = sha
+        if res.get("hash") != f"sha256:{sha}" or res.get("bytes") != size:
+            problems.append(f"{path}: sha256 or size differs from {DATAPACKAGE}")
+    warcs = {f"{ARCHIVE_DIR}/{os.path.basename(s['warc']['path'])}": s["warc"]["sha256"]
+             for s in doc["shards"]}
+    archived = {n for n in names if n.startswith(f"{ARCHIVE_DIR}/")}
+    for path in sorted(set(warcs) - archived):
+        problems.append(f"{path}: the release's WARC is missing from the WACZ")
+    for path in sorted(archived - set(warcs)):
+        problems.append(f"{path}: not one of the release's WARCs")
+    for path in sorted(archived & set(warcs)):
+        if zf.getinfo(path).compress_type != zipfile.ZIP_STORED:
+            problems.append(f"{path}: compressed in the ZIP (WACZ stores WARCs as they are)")
+        if hashes.get(path, warcs[path]) != warcs[path]:
+            problems.append(f"{path}: not byte-identical to the release's "
+                            f"warc/{os.path.basename(path)}")
+    if hashes.get(INDEX, doc["index"]["sha256"]) != doc["index"]["sha256"]:
+        problems.append(f"{INDEX}: not byte-identical to the release's {doc['index']['path']}")
+    problems += _check_pages(zf, root, doc)
     return problems
 
 
