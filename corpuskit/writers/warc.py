@@ -38,13 +38,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import surt
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import iso_date_to_timestamp
-from warcio.warcwriter import WARCWriter
 
 from ..data import Article
 from ..schema import schema_id
@@ -82,35 +81,6 @@ class WarcLocation:
     filename: str  # the WARC file's name, e.g. "articles-00000-of-00002.warc.gz"
     offset: int  # byte offset of the article's first record (its gzip member) in that file
     length: int  # total compressed bytes of all the article's records
-
-
-class _Sha256Digester:
-    """warcio's Digester interface, printing ``sha256:<lowercase hex>`` (warcio's: sha1 base32)."""
-
-    def __init__(self) -> None:
-        self._hash = hashlib.sha256()
-
-    def update(self, buff: bytes) -> None:
-        self._hash.update(buff)
-
-    def __str__(self) -> str:
-        return "sha256:" + self._hash.hexdigest()
-
-
-class _RecordSerializer(WARCWriter):
-    """warcio's WARC/1.1 writer with sha256 hex digests, writing records uncompressed.
-
-    Our records arrive with both digests set (one hash pass, see `WarcWriter`), so warcio's
-    ``ensure_digest`` skips them; the `_create_digester` override makes any digest warcio does
-    compute agree with ours. Compression is left to `WarcWriter` (`_gzip_member`).
-    """
-
-    def __init__(self, out: BinaryIO) -> None:
-        super().__init__(out, gzip=False, warc_version="1.1")
-
-    @staticmethod
-    def _create_digester() -> _Sha256Digester:  # type: ignore[override]
-        return _Sha256Digester()
 
 
 def _gzip_member(data: bytes, level: int) -> bytes:
@@ -219,10 +189,17 @@ class WarcWriter:
     The stream must be at the start of the file: offsets count the bytes this writer wrote. It
     is written to, flushed on `close`, never closed. Writing the same article twice into one
     shard raises ValueError (its record IDs would repeat).
+
+    ``warcinfo=False`` writes a *segment*: the articles' records without the warcinfo record
+    (whose ID they still name), with offsets counted from the segment's first byte. A shard is
+    its warcinfo member followed by its segments' bytes, in order; the segments can be written
+    by different processes, and the shard's bytes are the same as one writer's (gzip members
+    are independent). `cdxj_entries` and `cdxj_line` give the segment's index lines at their
+    offsets in the shard.
     """
 
     def __init__(self, stream: BinaryIO, filename: str, *, release: str, software: str,
-                 warc_date: str, compresslevel: int = 6) -> None:
+                 warc_date: str, compresslevel: int = 6, warcinfo: bool = True) -> None:
         if not filename or "/" in filename or "\\" in filename:
             raise ValueError(f"filename must be a bare file name, not a path: {filename!r}")
         self.filename = _field("filename", filename)
@@ -232,20 +209,18 @@ class WarcWriter:
         self.compresslevel = compresslevel
         self._stream = stream
         self._offset = 0
-        self._buffer = io.BytesIO()
-        self._serializer = _RecordSerializer(self._buffer)
-        self._cdxj: list[str] = []
+        self._cdxj: list[tuple[str, str, str, str, str, int, int]] = []
         self._ids: set[str] = set()
         self._closed = False
         self.warcinfo_id = ""
-        self._write_warcinfo()
+        self._write_warcinfo(write=warcinfo)
 
     @property
     def bytes_written(self) -> int:
         """Size of the shard so far (for callers that cut shards by size)."""
         return self._offset
 
-    def _write_warcinfo(self) -> None:
+    def _write_warcinfo(self, write: bool = True) -> None:
         fields = [
             ("software", self.software),
             ("format", WARC_FORMAT),
@@ -260,11 +235,17 @@ class WarcWriter:
         sha = hashlib.sha256(block).hexdigest()
         self.warcinfo_id = _record_id(self.release, "warcinfo", self.filename, sha)
         self._ids.add(self.warcinfo_id)
-        self._write_record("warcinfo", self.warcinfo_id, None, self.warc_date,
-                           "application/warc-fields", block, sha, "")
+        if write:
+            self._write_record("warcinfo", self.warcinfo_id, None, self.warc_date,
+                               "application/warc-fields", block, sha, "")
 
-    def write_article(self, article: Article, raw: bytes) -> WarcLocation:
-        """Append the article's four records; where they are in the file."""
+    def write_article(self, article: Article, raw: bytes, *,
+                      record_json: str | None = None) -> WarcLocation:
+        """Append the article's four records; where they are in the file.
+
+        ``record_json``: ``article.to_json()`` when the caller has it already (it is the
+        metadata record's block, byte for byte).
+        """
         if self._closed:
             raise ValueError(f"{self.filename}: the writer is closed")
         date = self._article_date(article)
@@ -276,7 +257,7 @@ class WarcWriter:
         page_uri = _safe_uri(article.source_url or f"urn:corpuskit:article:{article.id}:html")
         meta_uri = f"urn:corpuskit:article:{article.id}"
         html = render_html(article)
-        meta = article.to_json().encode("utf-8")
+        meta = (article.to_json() if record_json is None else record_json).encode("utf-8")
         text = conversion_text(article).encode("utf-8")
         records = [  # (type, target URI, Content-Type, block, sha256 of the block)
             ("resource", capture_uri, capture_content_type(article, raw, raw_sha), raw, raw_sha),
@@ -313,40 +294,44 @@ class WarcWriter:
     def _write_record(self, rec_type: str, rec_id: str, uri: str | None, date: str,
                       content_type: str, block: bytes, sha: str, timestamp: str, *,
                       concurrent: Sequence[str] = (), refers_to: str | None = None) -> None:
-        """Serialize one record with warcio, gzip it as its own member, note its CDXJ line."""
+        """Serialize one record, gzip it as its own member, note its CDXJ line.
+
+        The header block is what warcio's ``WARCWriter`` writes for these headers (version
+        line, ``Name: value`` lines, a blank line; the block; CRLF CRLF), built here directly:
+        warcio's record machinery cost more than gzip (tests/test_warc.py reads every record
+        back with warcio).
+        """
         digest = f"sha256:{sha}"
-        headers = [("WARC-Type", rec_type), ("WARC-Record-ID", rec_id), ("WARC-Date", date)]
+        head = [WARC_VERSION, f"WARC-Type: {rec_type}", f"WARC-Record-ID: {rec_id}",
+                f"WARC-Date: {date}"]
         if rec_type == "warcinfo":
-            headers.append(("WARC-Filename", self.filename))
+            head.append(f"WARC-Filename: {self.filename}")
         if uri is not None:
-            headers.append(("WARC-Target-URI", uri))
+            head.append(f"WARC-Target-URI: {uri}")
         if rec_type != "warcinfo":
-            headers.append(("WARC-Warcinfo-ID", self.warcinfo_id))
-        headers.extend(("WARC-Concurrent-To", c) for c in concurrent)
+            head.append(f"WARC-Warcinfo-ID: {self.warcinfo_id}")
+        head.extend(f"WARC-Concurrent-To: {c}" for c in concurrent)
         if refers_to:
-            headers.append(("WARC-Refers-To", refers_to))
-        headers.append(("WARC-Block-Digest", digest))
+            head.append(f"WARC-Refers-To: {refers_to}")
+        head.append(f"WARC-Block-Digest: {digest}")
         if rec_type != "warcinfo":
             # these blocks carry no protocol headers: the payload is the whole block
-            headers.append(("WARC-Payload-Digest", digest))
-        headers += [("Content-Type", content_type), ("Content-Length", str(len(block)))]
-        record = self._serializer.create_warc_record(
-            uri or "", rec_type, payload=io.BytesIO(block), length=len(block),
-            warc_content_type=content_type,
-            warc_headers=StatusAndHeaders("", headers, protocol=WARC_VERSION))
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._serializer.write_record(record)
-        member = _gzip_member(self._buffer.getvalue(), self.compresslevel)
+            head.append(f"WARC-Payload-Digest: {digest}")
+        head += [f"Content-Type: {content_type}", f"Content-Length: {len(block)}", "", ""]
+        data = b"".join(("\r\n".join(head).encode("utf-8"), block, b"\r\n\r\n"))
+        member = _gzip_member(data, self.compresslevel)
         offset = self._offset
         self._stream.write(member)
         self._offset += len(member)
         if uri is not None:
-            fields = {"url": uri, "mime": _MIME_END.split(content_type, 1)[0].strip(),
-                      "digest": digest, "length": str(len(member)), "offset": str(offset),
-                      "filename": self.filename}
-            # json.dumps defaults (ASCII, ", " and ": ") are what cdxj-indexer writes
-            self._cdxj.append(f"{_urlkey(uri)} {timestamp} {json.dumps(fields)}")
+            self._cdxj.append((_urlkey(uri), timestamp, uri,
+                               _MIME_END.split(content_type, 1)[0].strip(), digest,
+                               len(member), offset))
+
+    def cdxj_entries(self) -> list[tuple[str, str, str, str, str, int, int]]:
+        """The CDXJ lines of `cdxj_lines` as tuples, for `cdxj_line` (a segment's, with the
+        segment's start offset in its shard)."""
+        return list(self._cdxj)
 
     def cdxj_lines(self) -> list[str]:
         """CDXJ lines (no newline) of every record written so far but the warcinfo, unsorted.
@@ -354,7 +339,7 @@ class WarcWriter:
         Each is what ``cdxj-indexer --records all`` writes for that record; sort them with
         `corpuskit.writers.cdxj.sort_cdxj`.
         """
-        return list(self._cdxj)
+        return [cdxj_line(self.filename, entry) for entry in self._cdxj]
 
     def close(self) -> None:
         """Flush the stream (which stays open: it is the caller's)."""
@@ -374,6 +359,16 @@ def _default_warc_date(value: str) -> str:
         return warc_date(value)
     except ValueError:
         raise ValueError(f"warc_date must be RFC 3339 (the release date): {value!r}") from None
+
+
+def cdxj_line(filename: str, entry: Sequence[Any], base: int = 0) -> str:
+    """The CDXJ line (no newline) of one `WarcWriter.cdxj_entries` entry, its record ``base``
+    bytes further into the file."""
+    urlkey, timestamp, uri, mime, digest, length, offset = entry
+    fields = {"url": uri, "mime": mime, "digest": digest, "length": str(length),
+              "offset": str(offset + base), "filename": filename}
+    # json.dumps defaults (ASCII, ", " and ": ") are what cdxj-indexer writes
+    return f"{urlkey} {timestamp} {json.dumps(fields)}"
 
 
 def iter_warc_articles(path: str | os.PathLike[str]
