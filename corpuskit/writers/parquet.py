@@ -11,7 +11,7 @@ columns, named as in Common Crawl's columnar index, point at the article's recor
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -199,6 +199,10 @@ class ShardWriter:
     sort order, and content-defined chunking where this pyarrow has it (≥ 21), which keeps page
     boundaries stable when rows are added so deduplicating storage (Hugging Face's Xet) stores
     a new release as a small delta of the last one.
+
+    Rows come one by one (`write`) or already converted to Arrow (`write_batch`, for rows that
+    other processes converted); either way a row group closes after `ROW_GROUP_ROWS` rows or
+    `ROW_GROUP_BYTES` of the callers' size estimates, so the file's bytes are the same.
     """
 
     def __init__(self, path: str | Path, metadata: dict[str, str]) -> None:
@@ -211,25 +215,66 @@ class ShardWriter:
             sorting_columns=[pq.SortingColumn(0)], **options,
         )
         self._rows: list[dict[str, Any]] = []
+        self._batches: list[pa.RecordBatch] = []
+        self._pending = 0  # rows in the open row group
         self._bytes = 0
         self.count = 0
 
     def write(self, row: dict[str, Any], size: int) -> None:
         """Add a row; ``size`` is a rough byte count used to bound the buffered row group."""
+        if self._batches:
+            self._flush_batches_as_rows()
         self._rows.append(row)
         self._bytes += size
         self.count += 1
-        if len(self._rows) >= ROW_GROUP_ROWS or self._bytes >= ROW_GROUP_BYTES:
+        self._pending += 1
+        if self._pending >= ROW_GROUP_ROWS or self._bytes >= ROW_GROUP_BYTES:
             self._flush()
+
+    def write_batch(self, batch: pa.RecordBatch, sizes: Sequence[int]) -> None:
+        """Add the rows of ``batch`` (made with `rows_to_batch`); ``sizes`` as for `write`."""
+        if len(sizes) != batch.num_rows:
+            raise ValueError(f"{len(sizes)} sizes for {batch.num_rows} rows")
+        if self._rows:
+            self._flush_rows_as_batch()
+        start = 0
+        for i, size in enumerate(sizes):
+            self._bytes += size
+            self._pending += 1
+            if self._pending >= ROW_GROUP_ROWS or self._bytes >= ROW_GROUP_BYTES:
+                self._batches.append(batch.slice(start, i + 1 - start))
+                start = i + 1
+                self._flush()
+        if start < batch.num_rows:
+            self._batches.append(batch.slice(start))
+        self.count += batch.num_rows
+
+    def _flush_rows_as_batch(self) -> None:
+        self._batches.append(rows_to_batch(self._rows, self.schema))
+        self._rows = []
+
+    def _flush_batches_as_rows(self) -> None:
+        for batch in self._batches:
+            self._rows.extend(batch.to_pylist())
+        self._batches = []
 
     def _flush(self) -> None:
         if self._rows:
             table = pa.Table.from_pylist(self._rows, schema=self.schema)
             self._writer.write_table(table, row_group_size=len(self._rows))
-            self._rows, self._bytes = [], 0
+        elif self._batches:
+            # one contiguous chunk per column, as from_pylist makes: the same pages
+            table = pa.Table.from_batches(self._batches, schema=self.schema).combine_chunks()
+            self._writer.write_table(table, row_group_size=table.num_rows)
+        self._rows, self._batches, self._pending, self._bytes = [], [], 0, 0
 
     def close(self) -> None:
         self._flush()
         if self.count == 0:  # an empty shard still carries the schema and one empty row group
             self._writer.write_table(self.schema.empty_table())
         self._writer.close()
+
+
+def rows_to_batch(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.RecordBatch:
+    """Rows made with `to_row` → an Arrow record batch of ``schema`` (`arrow_schema`)."""
+    return pa.RecordBatch.from_pylist(rows, schema=schema)
