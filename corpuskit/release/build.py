@@ -1,18 +1,29 @@
 """``pack``: captures → a release folder (Parquet + WARC + CDXJ + manifest + card + sums).
 
-The steps, each streaming:
+The driver (this module) plans; tasks (`corpuskit.release.tasks`) do the work, in this process,
+a local process pool or on a Dask cluster (`corpuskit.release.executors`). The steps:
 
-1. **scan** every input file (sorted by stored path) and hash it; byte-identical files are read
-   once and the later copies accounted as duplicates of the first;
-2. **extract** each distinct file with `extract_file`, a pure function of one file (a process
-   pool or Dask can run it later: nothing after it depends on which file finished first), and
-   spill the articles to disk in 256 buckets by id;
-3. **fold** each bucket: sort by id, keep one article per id (latest ``captured_at``, then the
-   longer text, then the smaller source SHA-256 / path / record), write the kept ones to one
-   id-ordered run and decide the shard boundaries by size;
-4. **write** shard i of n as Parquet and WARC side by side, so both hold the same articles, then
-   the CDXJ index (shards' sorted indexes merged), schema copy, quarantine, manifest and card,
-   and SHA256SUMS last.
+1. **scan**: walk the inputs (sorted by stored path) and hash every file (tasks); byte-identical
+   files are extracted once and the later copies accounted as duplicates of the first;
+2. **extract** chunks of distinct files (tasks): each file with `extract_file`, a pure function
+   of its bytes; articles are spilled by id into 256 buckets (`spill`), raw bytes stored once;
+3. **fold** groups of consecutive buckets (tasks): sort by id, keep one article per id (latest
+   ``captured_at``, then the longer text, then the smaller raw SHA-256 / path / record), write
+   the kept ones in id order;
+4. **plan** (driver): cut the id-ordered articles into shards by size, exactly as one process
+   reading them in order would: a new shard starts when the next article would take the shard
+   past ``shard_size`` (article JSON + raw bytes). A shard is then a list of *segments*, its
+   parts in each fold group; the plan depends on the data alone, never on the workers;
+5. **write** every segment (tasks): WARC records and Parquet rows, offsets relative to the
+   segment; then **finish** every shard (tasks): its warcinfo record and segments' bytes
+   concatenated, the rows' offsets moved to where their segment landed, its CDXJ lines sorted.
+   gzip runs in the segment tasks, so it runs in parallel even for a one-shard release;
+6. the driver merges the shards' sorted indexes, writes the schema copy, quarantine,
+   manifest, card and SHA256SUMS last.
+
+The same inputs give the same bytes for any number of workers, any executor and any input
+order: every task's output is a function of its arguments and the files it reads, results are
+filed by task index, and every order is a sort on the data (docs/scaling.md).
 
 Everything is built in ``OUT.tmp-<random>`` beside OUT and renamed into place at the end, so an
 interrupted pack leaves no OUT and no folder that ``verify`` accepts. The only date a release
@@ -26,41 +37,75 @@ different inputs stay distinct, and a file given by itself is stored under its o
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import json
+import math
 import os
 import secrets
 import shutil
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, formats
-from ..pipeline import extract_capture
+from .. import __version__
 from ..schema import schema_id, schema_path, schema_version
-from ..sources import Capture, iter_paths
+from ..sources import iter_paths
 from ..writers import card, manifest
 from ..writers.bagit import make_bag
-from ..writers.cdxj import sort_cdxj, write_cdxj
 from ..writers.croissant import write_croissant
-from ..writers.parquet import ShardWriter, parse_time, to_row, unrepresentable_times
 from ..writers.wacz import write_wacz
-from ..writers.warc import WarcWriter
 from . import layout
 from .config import ReleaseMeta, resolve_meta
-from .spill import Spill
+from .executors import Executor, make_executor
+from .spill import BUCKETS
+from .tasks import (
+    Extracted,
+    ExtractResult,
+    FoldResult,
+    Item,
+    SegmentResult,
+    ShardResult,
+    ShardSpec,
+    Stats,
+    extract_file,
+    extract_files,
+    finish_shard,
+    fold_buckets,
+    hash_files,
+    write_segment,
+)
+
+__all__ = ["DEFAULT_SHARD_SIZE", "DEFAULT_WARC_LEVEL", "Extracted", "InputFile", "Item",
+           "PackResult", "Progress", "ReleaseError", "extract_file", "pack", "release_date",
+           "scan_inputs"]
 
 UTC = timezone.utc
 DEFAULT_SHARD_SIZE = 256 * 1024 * 1024
+# gzip level of the WARC records: 6 is zlib's default; see docs/performance.md for the
+# measured size / speed trade-off
+DEFAULT_WARC_LEVEL = 6
 SOFTWARE = f"corpuskit/{__version__}"
-# progress(event, info): "scanned" {files}; "input" {path, file, packed, quarantined: [reason],
-# duplicates} once per input file; "bucket" {duplicates} once per folded bucket; "shard"
-# {shard, shards} once per shard written. Must be cheap: it runs on the hot path.
+# Fold groups: consecutive buckets folded by one task (one bucket in memory at a time). Only
+# the grain of the work: the release's bytes do not depend on it (tests/test_parallel.py).
+FOLD_GROUPS = 64
+# Files per extract task: small enough to balance the workers and report progress often,
+# large enough that a task's two spill files are few; at most MAX_EXTRACT_TASKS tasks (a fold
+# task opens every one of them).
+EXTRACT_CHUNK = (16, 256)
+MAX_EXTRACT_TASKS = 512
+HASH_CHUNK = 1024
+
+# progress(event, info), called in the driver (never in a worker), cheap for the caller:
+#   "scanned" {files}: once, when the inputs are listed and hashed;
+#   "input" {path, file, packed, quarantined: [reason], duplicates}: once per input file, in
+#       bursts as each extract task (up to 256 files) finishes;
+#   "bucket" {duplicates}: once per bucket folded (256 in all), duplicates so far;
+#   "shard" {shard, shards}: once per shard finished (after all its segments are written).
 Progress = Callable[[str, dict[str, Any]], None]
 
 
@@ -77,28 +122,6 @@ class InputFile:
 
 
 @dataclass
-class Item:
-    """One record read from an input file: an article's JSON, or why there is none."""
-
-    item: int  # 1-based position among the file's records (the accounting key)
-    record: int | None  # line / index in a multi-record file, as reported; None for a capture
-    article: dict[str, Any] | None = None
-    reason: str | None = None
-    message: str | None = None
-    issues: list[dict[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class Extracted:
-    """What `extract_file` made of one file."""
-
-    sha256: str
-    format: str | None  # the adapter that claimed the file, None when none did
-    raw: bytes
-    items: list[Item]
-
-
-@dataclass
 class PackResult:
     out: Path
     inputs: int
@@ -111,24 +134,16 @@ class PackResult:
     release_date: str
     quarantine_reasons: dict[str, int]
     warnings: list[str] = field(default_factory=list)
+    workers: int = 1
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
 
 # --- 1. scan -------------------------------------------------------------------------------
 
-def _sha256_file(path: Path) -> tuple[int, str]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-            size += len(chunk)
-    return size, h.hexdigest()
-
-
-def scan_inputs(inputs: Sequence[str | os.PathLike[str]]) -> list[InputFile]:
-    """Every input file with its stored path, size and SHA-256, sorted by stored path."""
+def _walk(inputs: Sequence[str | os.PathLike[str]]) -> list[tuple[str, str]]:
+    """(stored path, file on disk) of every input file."""
     several = len(inputs) > 1
-    found: list[InputFile] = []
+    found: list[tuple[str, str]] = []
     for given in inputs:
         given_path = Path(given)
         prefix = f"{given_path.resolve().name}/" if several and given_path.is_dir() else ""
@@ -136,100 +151,32 @@ def scan_inputs(inputs: Sequence[str | os.PathLike[str]]) -> list[InputFile]:
             # A name that is not UTF-8 (surrogate-escaped by Python) cannot go into JSON or
             # Parquet as is: its undecodable bytes become U+FFFD in the stored path.
             rel = os.fsencode(file.relative_to(root).as_posix()).decode("utf-8", "replace")
-            try:
-                size, digest = _sha256_file(file)
-            except OSError:
-                size, digest = -1, ""  # reported as unreadable by extract_file
-            found.append(InputFile(prefix + rel, str(file), size, digest))
-    found.sort(key=lambda f: (f.path.encode("utf-8"), f.sha256))
+            found.append((prefix + rel, str(file)))
     return found
 
 
-# --- 2. extract ----------------------------------------------------------------------------
-
-def extract_file(file: str, path: str) -> Extracted:
-    """All records of one input file. Pure (depends only on the file's bytes) and never raises."""
-    try:
-        raw = Path(file).read_bytes()
-    except OSError as exc:
-        return Extracted("", None, b"", [Item(1, None, reason="unreadable",
-                                              message=exc.strerror or str(exc))])
-    capture = Capture(path=path, raw=raw, file=file)
-    try:
-        fmt: str | None = formats.detect(capture).NAME
-    except Exception:  # the failure itself is reported by extract_capture below
-        fmt = None
-    outcomes = extract_capture(capture)
-    many = len(outcomes) > 1
-    items = []
-    for n, o in enumerate(outcomes, start=1):
-        record = o.record if o.record is not None else (n if many else None)
-        if o.article is None:
-            items.append(Item(n, record, reason=o.reason, message=o.message,
-                              issues=[{"pointer": i.pointer, "message": i.message}
-                                      for i in o.issues]))
-            continue
-        d = o.article.to_dict()
-        bad = unrepresentable_times(d)
-        if bad:
-            items.append(Item(n, record, reason="unrepresentable_time",
-                              message=f"{', '.join(bad)}: not a form a Parquet timestamp can "
-                                      "give back exactly (see published_precision)"))
-        else:
-            items.append(Item(n, record, article=d))
-    return Extracted(capture.sha256, fmt, raw, items)
+def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-# --- 3. fold -------------------------------------------------------------------------------
-
-def _preference(entry: dict[str, Any]) -> tuple:
-    """Sort key among records of one id: the first one is packed, the others folded into it."""
-    a = entry["article"]
-    captured = parse_time(a["captured_at"])
-    return (
-        captured is None,
-        -(captured.timestamp() if captured else 0.0),
-        -len(a["text"]),
-        entry["blob"],
-        entry["path"].encode("utf-8"),
-        entry["item"],
-    )
-
-
-def _ref(entry: dict[str, Any]) -> dict[str, Any]:
-    return {"path": entry["path"], "record": entry["record"], "sha256": entry["blob"]}
-
-
-@dataclass
-class _Stats:
-    outlets: Counter = field(default_factory=Counter)
-    languages: Counter = field(default_factory=Counter)
-    years: Counter = field(default_factory=Counter)
-    published: list[tuple[datetime, str]] = field(default_factory=list)  # [first, last]
-    captured: list[tuple[datetime, str]] = field(default_factory=list)
-
-    def add(self, a: dict[str, Any]) -> None:
-        self.outlets[a["outlet"]["id"]] += 1
-        self.languages[a["language"]] += 1
-        self.years[a["published_at"][:4] if a["published_at"] else "unknown"] += 1
-        for key, span in (("published_at", self.published), ("captured_at", self.captured)):
-            if a[key] is None:
-                continue
-            t = (parse_time(a[key]), a[key])
-            if not span:
-                span.extend([t, t])
-            else:
-                span[0], span[1] = min(span[0], t), max(span[1], t)
-
-    def latest(self) -> datetime | None:
-        times = [span[1][0] for span in (self.published, self.captured) if span]
-        return max(times) if times else None
-
-    def date_range(self) -> dict[str, Any]:
-        def rng(span: list) -> dict[str, str | None]:
-            return {"first": span[0][1], "last": span[1][1]} if span else \
-                {"first": None, "last": None}
-        return {"published_at": rng(self.published), "captured_at": rng(self.captured)}
+def scan_inputs(inputs: Sequence[str | os.PathLike[str]],
+                executor: Executor | None = None) -> list[InputFile]:
+    """Every input file with its stored path, size and SHA-256, sorted by stored path."""
+    walked = _walk(inputs)
+    sums: list[tuple[int, str]] = []
+    chunks = _chunks([file for _, file in walked], HASH_CHUNK)
+    if executor is None or len(chunks) <= 1:
+        for chunk in chunks:
+            sums += hash_files(list(chunk))
+    else:
+        done: list[list[tuple[int, str]]] = [[] for _ in chunks]
+        for i, result in executor.run(hash_files, [(list(c),) for c in chunks]):
+            done[i] = result
+        sums = [s for part in done for s in part]
+    found = [InputFile(path, file, size, digest)
+             for (path, file), (size, digest) in zip(walked, sums, strict=True)]
+    found.sort(key=lambda f: (f.path.encode("utf-8"), f.sha256))
+    return found
 
 
 def release_date(latest: datetime | None) -> str:
@@ -245,154 +192,174 @@ def release_date(latest: datetime | None) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-# --- the builder ---------------------------------------------------------------------------
+# --- the driver ----------------------------------------------------------------------------
 
-class _Builder:
-    def __init__(self, root: Path, meta: ReleaseMeta, shard_size: int,
-                 progress: Progress | None = None) -> None:
+@dataclass
+class _Segment:
+    group: int
+    start_row: int  # position among the group's kept articles
+    start_byte: int  # where that article's line starts in the group's run file
+    rows: int
+
+
+class _Driver:
+    def __init__(self, root: Path, meta: ReleaseMeta, shard_size: int, executor: Executor,
+                 progress: Progress | None, warc_level: int) -> None:
         self.progress = progress or (lambda event, info: None)
         self.root = root
         self.meta = meta
         self.shard_size = shard_size
+        self.executor = executor
+        self.warc_level = warc_level
         self.work = root / ".work"
-        self.spill = Spill(self.work)
+        self.work.mkdir()
         self.inputs: list[dict[str, Any]] = []
         self.quarantine: list[tuple[tuple, dict[str, Any]]] = []
         self.duplicates: list[tuple[tuple, dict[str, Any]]] = []
-        self.stats = _Stats()
-        self.blob_sizes: dict[str, int] = {}
+        self.stats = Stats()
+        self.spilled: list[tuple[int, list[int]]] = []  # (extract task, bucket offsets)
+        self.timings: dict[str, float] = {}
+        self._clock = time.perf_counter()
 
-    # 1 + 2: scan and extract
+    def _lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.timings[step] = round(now - self._clock, 3)
+        self._clock = now
+
+    # 2: extract
     def extract(self, files: list[InputFile]) -> None:
         first: dict[str, InputFile] = {}
-        summary: dict[str, tuple[str | None, list[Item]]] = {}
+        distinct: list[InputFile] = []
         copies: list[tuple[InputFile, InputFile]] = []
         for f in files:
             if f.sha256 and f.sha256 in first:
                 copies.append((f, first[f.sha256]))
-                self.progress("input", {"path": f.path, "file": f.file, "packed": 0,
-                                        "quarantined": [], "duplicates": len(
-                                            summary[f.sha256][1])})
                 continue
-            ex = extract_file(f.file, f.path)
-            if f.sha256 and ex.sha256 and ex.sha256 != f.sha256:
-                ex = Extracted(f.sha256, None, b"", [Item(
-                    1, None, reason="changed", message="the file changed while being packed")])
             if f.sha256:
                 first[f.sha256] = f
-            # keep only what accounting needs: ids, not articles
-            summary[f.sha256 or f.path] = (ex.format, [
-                Item(i.item, i.record, {"id": i.article["id"]} if i.article else None, i.reason)
-                for i in ex.items])
-            self._spill(f, ex)
-            self.progress("input", {"path": f.path, "file": f.file,
-                                    "packed": sum(i.article is not None for i in ex.items),
-                                    "quarantined": [i.reason for i in ex.items
-                                                    if i.article is None], "duplicates": 0})
+            distinct.append(f)
+        twins = {twin.sha256 for _, twin in copies}
+        n = len(distinct)
+        size = min(max(math.ceil(n / (self.executor.workers * 8)), EXTRACT_CHUNK[0]),
+                   EXTRACT_CHUNK[1])
+        size = max(size, math.ceil(n / MAX_EXTRACT_TASKS))
+        chunks = _chunks(distinct, size)
+        tasks = [(str(self.work), t, [(f.file, f.path, f.sha256) for f in chunk])
+                 for t, chunk in enumerate(chunks)]
+        summaries: list[list[Any] | None] = [None] * len(chunks)
+        items_of: dict[str, list[tuple[int, int | None, str | None]]] = {}
+        copies_of: dict[str, list[InputFile]] = {}
         for copy, twin in copies:
-            for it in summary[twin.sha256][1]:
-                self.duplicates.append(((copy.path, it.item), {
-                    "path": copy.path, "record": it.record, "sha256": copy.sha256,
-                    "id": it.article["id"] if it.article else None,
-                    "reason": "identical_bytes",
-                    "folded_into": {"path": twin.path, "record": it.record,
+            copies_of.setdefault(twin.sha256, []).append(copy)
+        for t, res in self.executor.run(extract_files, tasks):
+            r: ExtractResult = res
+            if r.articles:
+                self.spilled.append((r.task, r.offsets))
+            self.quarantine += r.quarantine
+            summaries[t] = [(s.format, len(s.items)) for s in r.files]
+            for f, s in zip(chunks[t], r.files, strict=True):
+                if f.sha256 in twins:
+                    items_of[f.sha256] = s.items
+                self.progress("input", {"path": f.path, "file": f.file, "packed": s.packed,
+                                        "quarantined": s.quarantined, "duplicates": 0})
+                for copy in copies_of.get(f.sha256, []) if f.sha256 else []:
+                    self.progress("input", {"path": copy.path, "file": copy.file, "packed": 0,
+                                            "quarantined": [], "duplicates": len(s.items)})
+        self.spilled.sort()
+        for copy, twin in copies:
+            for item, record, id_ in items_of[twin.sha256]:
+                self.duplicates.append(((copy.path, item), {
+                    "path": copy.path, "record": record, "sha256": copy.sha256,
+                    "id": id_, "reason": "identical_bytes",
+                    "folded_into": {"path": twin.path, "record": record,
                                     "sha256": twin.sha256},
                 }))
+        found = {f.sha256 or f.path: s for t, chunk in enumerate(chunks)
+                 for f, s in zip(chunk, summaries[t] or [], strict=True)}
         for f in files:
-            fmt, items = summary[f.sha256 or f.path]
+            fmt, records = found[f.sha256 or f.path]
             twin = first.get(f.sha256)
             self.inputs.append({
                 "path": f.path, "bytes": max(f.bytes, 0), "sha256": f.sha256 or None,
-                "format": fmt, "records": len(items),
+                "format": fmt, "records": records,
                 "identical_to": twin.path if twin is not None and twin is not f else None,
             })
 
-    def _spill(self, f: InputFile, ex: Extracted) -> None:
-        for it in ex.items:
-            if it.article is None:
-                self.quarantine.append(((f.path, it.item), {
-                    "path": f.path, "record": it.record, "sha256": f.sha256 or None,
-                    "reason": it.reason, "message": it.message, "issues": it.issues,
-                }))
-                continue
-            self.spill.add({"id": it.article["id"], "path": f.path, "item": it.item,
-                            "record": it.record, "blob": ex.sha256, "article": it.article})
-            if ex.sha256 not in self.blob_sizes:
-                self.spill.add_blob(ex.sha256, ex.raw)
-                self.blob_sizes[ex.sha256] = len(ex.raw)
-
-    # 3: fold duplicates, order by id, cut shards
-    def fold(self) -> list[int]:
-        """Write the kept articles in id order to one run; return the rows of each shard."""
-        shards: list[int] = []
-        size = 0
-        with open(self.work / "sorted.jsonl", "w", encoding="utf-8") as run:
-            for bucket in self.spill.buckets():
-                bucket.sort(key=lambda e: (e["id"], _preference(e)))
-                kept: dict[str, Any] | None = None
-                for entry in bucket:
-                    if kept is not None and entry["id"] == kept["id"]:
-                        self.duplicates.append(((entry["path"], entry["item"]), {
-                            **_ref(entry), "id": entry["id"], "reason": "same_id",
-                            "folded_into": _ref(kept),
-                        }))
-                        continue
-                    kept = entry
-                    line = json.dumps({"blob": entry["blob"], "article": entry["article"]},
-                                      ensure_ascii=False, separators=(",", ":"))
-                    run.write(line + "\n")
-                    self.stats.add(entry["article"])
-                    n = len(line.encode("utf-8")) + self.blob_sizes[entry["blob"]]
-                    if not shards or (size + n > self.shard_size and shards[-1] > 0):
-                        shards.append(0)
-                        size = 0
-                    shards[-1] += 1
-                    size += n
+    # 3: fold
+    def fold(self) -> list[FoldResult]:
+        per = BUCKETS // FOLD_GROUPS
+        tasks = [(str(self.work), g, (g * per, (g + 1) * per), self.spilled)
+                 for g in range(FOLD_GROUPS)]
+        folds: list[FoldResult | None] = [None] * FOLD_GROUPS
+        for g, res in self.executor.run(fold_buckets, tasks):
+            folds[g] = res
+            self.duplicates += res.duplicates
+            for _ in range(per):
                 self.progress("bucket", {"duplicates": len(self.duplicates)})
-        return shards or [0]
+        done = [f for f in folds if f is not None]
+        for f in done:
+            self.stats.merge(f.stats)
+        return done
 
-    def _kept(self) -> Iterator[dict[str, Any]]:
-        with open(self.work / "sorted.jsonl", encoding="utf-8") as run:
-            for line in run:
-                yield json.loads(line)
+    # 4: plan
+    def plan(self, folds: list[FoldResult]) -> list[list[_Segment]]:
+        """Shards as lists of segments: a new shard when the next article would take the
+        shard past shard_size (and the shard holds at least one), as one reader in id order
+        would cut them."""
+        shards: list[list[_Segment]] = []
+        size = rows = 0
+        for fold in folds:
+            for j, n in enumerate(fold.sizes):
+                if not shards or (size + n > self.shard_size and rows > 0):
+                    shards.append([])
+                    size = rows = 0
+                segs = shards[-1]
+                if not segs or segs[-1].group != fold.group:
+                    start = fold.ends[j - 1] if j else 0
+                    segs.append(_Segment(fold.group, j, start, 0))
+                segs[-1].rows += 1
+                size += n
+                rows += 1
+        return shards or [[]]
 
-    # 4: write
-    def write(self, shards: list[int], date: str) -> list[dict[str, Any]]:
-        n = len(shards)
-        kept = self._kept()
-        written = []
-        pq_meta = {"corpuskit.version": __version__, "corpuskit.schema_id": schema_id(),
-                   "corpuskit.release": f"{self.meta.name} {self.meta.version}"}
+    # 5: write
+    def write(self, plan: list[list[_Segment]], date: str) -> list[dict[str, Any]]:
+        n = len(plan)
+        release = f"{self.meta.name} {self.meta.version}"
+        pq_meta = (("corpuskit.version", __version__), ("corpuskit.schema_id", schema_id()),
+                   ("corpuskit.release", release))
         (self.root / layout.DATA_DIR).mkdir()
         (self.root / layout.WARC_DIR).mkdir()
-        cdxj_parts = []
-        for i, rows in enumerate(shards):
-            name = layout.warc_name(i, n)
-            first = last = None
-            with open(self.root / layout.warc_path(i, n), "wb") as fh:
-                warc = WarcWriter(fh, name, release=f"{self.meta.name} {self.meta.version}",
-                                  software=SOFTWARE, warc_date=date)
-                table = ShardWriter(self.root / layout.parquet_path(i, n), pq_meta)
-                for _ in range(rows):
-                    entry = next(kept)
-                    record = entry["article"]
-                    raw = self.spill.blob(entry["blob"])
-                    loc = warc.write_article(_article(record), raw)
-                    table.write(to_row(record, (loc.filename, loc.offset, loc.length)),
-                                len(raw) + len(record["text"]))
-                    first = first or record["id"]
-                    last = record["id"]
-                warc.close()
-                table.close()
-                part = self.work / f"index-{i:05d}.cdxj"
-                with open(part, "w", encoding="utf-8") as out:
-                    write_cdxj(sort_cdxj(warc.cdxj_lines()), out)
-                cdxj_parts.append(part)
-            written.append({"rows": rows, "first_id": first, "last_id": last,
-                            "parquet": layout.parquet_path(i, n),
-                            "warc": layout.warc_path(i, n)})
-            self.progress("shard", {"shard": i + 1, "shards": n})
-        self._merge_cdxj(cdxj_parts)
+        specs = [ShardSpec(i, n, layout.warc_name(i, n), layout.warc_path(i, n),
+                           layout.parquet_path(i, n), release, SOFTWARE, date, self.warc_level,
+                           pq_meta) for i in range(n)]
+        seg_tasks = []
+        seg_ids: list[list[int]] = []
+        for i, segs in enumerate(plan):
+            ids = []
+            for s in segs:
+                ids.append(len(seg_tasks))
+                seg_tasks.append((str(self.work), len(seg_tasks), s.group, s.start_byte,
+                                  s.rows, specs[i]))
+            seg_ids.append(ids)
+        segments: list[SegmentResult | None] = [None] * len(seg_tasks)
+        for k, res in self.executor.run(write_segment, seg_tasks):
+            segments[k] = res
+        self._lap("write")
+        finished: list[ShardResult | None] = [None] * n
+        shard_tasks = [(str(self.work), str(self.root), specs[i], seg_ids[i]) for i in range(n)]
+        for done, (i, res) in enumerate(self.executor.run(finish_shard, shard_tasks), start=1):
+            finished[i] = res
+            self.progress("shard", {"shard": done, "shards": n})
+        written = []
+        for i in range(n):
+            rows = [segments[k] for k in seg_ids[i]]
+            written.append({"rows": sum(r.rows for r in rows if r),
+                            "first_id": rows[0].first_id if rows and rows[0] else None,
+                            "last_id": rows[-1].last_id if rows and rows[-1] else None,
+                            "parquet": specs[i].parquet_path, "warc": specs[i].warc_path})
+        self._lap("finish")
+        self._merge_cdxj([Path(r.index_part) for r in finished if r is not None])
         return written
 
     def _merge_cdxj(self, parts: list[Path]) -> None:
@@ -406,14 +373,11 @@ class _Builder:
         with ExitStack() as stack:
             handles = [stack.enter_context(open(p, encoding="utf-8")) for p in parts]
             with open(self.root / layout.INDEX, "w", encoding="utf-8", newline="\n") as out:
+                if len(handles) == 1:
+                    shutil.copyfileobj(handles[0], out, 1 << 20)
+                    return
                 for line in heapq.merge(*handles, key=lambda line: line.rstrip("\n")):
                     out.write(line)
-
-
-def _article(record: dict[str, Any]) -> Any:
-    from ..data import Article
-
-    return Article.from_dict(record)
 
 
 def _sorted(entries: list[tuple[tuple, dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -451,17 +415,25 @@ def _install(tmp: Path, out: Path) -> None:
 def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
          meta: ReleaseMeta | None = None, config: str | os.PathLike[str] | None = None,
          shard_size: int = DEFAULT_SHARD_SIZE, force: bool = False,
-         progress: Progress | None = None, wacz: bool = False, bagit: bool = False
-         ) -> PackResult:
+         progress: Progress | None = None, wacz: bool = False, bagit: bool = False,
+         workers: int | None = None, executor: str | Executor = "local",
+         scheduler: Any = None, warc_level: int = DEFAULT_WARC_LEVEL) -> PackResult:
     """Pack captures (files or folders) into a release folder at ``out``.
 
     ``wacz`` adds ``OUT/<name>.wacz``; ``bagit`` makes OUT a BagIt bag with the release in
     ``OUT/data`` (docs/bagit.md). croissant.json is always written.
 
+    ``workers``: processes to run the tasks in (default: the cores this process may use; 1
+    runs everything in this process). ``executor="dask"`` runs them on the dask.distributed
+    cluster at ``scheduler`` (an address such as ``tcp://host:8786``, or a ``Client``) instead;
+    an `Executor` instance is used as it is. The release has the same bytes either way.
+    ``warc_level``: gzip level of the WARC records (0-9).
+
     ``progress(event, info)``, if given, is told how the pack goes (see `Progress`).
 
     Raises ReleaseError when it cannot start (non-empty ``out`` without ``force``, a missing
-    input); inputs that cannot become articles are quarantined, never raised.
+    input, a Dask cluster that cannot be reached or runs other versions); inputs that cannot
+    become articles are quarantined, never raised.
     """
     out = Path(out)
     given = [Path(p) for p in inputs]
@@ -469,49 +441,73 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
         raise ReleaseError("no inputs given")
     if shard_size <= 0:
         raise ReleaseError("the shard size must be positive")
+    if workers is not None and workers < 1:
+        raise ReleaseError("workers must be at least 1")
+    if not 0 <= warc_level <= 9:
+        raise ReleaseError("the WARC gzip level must be 0 to 9")
     _check_target(out, given, force)
     meta = meta or resolve_meta(out, config)
-    try:
-        files = scan_inputs(given)
-    except FileNotFoundError as exc:
-        raise ReleaseError(str(exc)) from exc
-    if progress is not None:
-        progress("scanned", {"files": len(files)})
-    stale = f"{out.name}.tmp-"
-    warnings = [f"{p}: left by an interrupted pack; remove it"
-                for p in sorted(out.parent.iterdir() if out.parent.is_dir() else [])
-                if p.name.startswith(stale)]
-    tmp = out.parent / f"{out.name}.tmp-{secrets.token_hex(6)}"
-    tmp.mkdir(parents=True)
-    try:
-        result = _build(tmp, out, meta, shard_size, files, progress, wacz=wacz, bagit=bagit)
-        result.warnings = warnings
-        _install(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        if isinstance(executor, Executor):
+            ex = executor
+        else:
+            try:
+                ex = stack.enter_context(make_executor(executor, workers, scheduler))
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise ReleaseError(str(exc)) from exc
+        try:
+            files = scan_inputs(given, ex)
+        except FileNotFoundError as exc:
+            raise ReleaseError(str(exc)) from exc
+        scanned = time.perf_counter() - started
+        if progress is not None:
+            progress("scanned", {"files": len(files)})
+        stale = f"{out.name}.tmp-"
+        warnings = [f"{p}: left by an interrupted pack; remove it"
+                    for p in sorted(out.parent.iterdir() if out.parent.is_dir() else [])
+                    if p.name.startswith(stale)]
+        tmp = out.parent / f"{out.name}.tmp-{secrets.token_hex(6)}"
+        tmp.mkdir(parents=True)
+        try:
+            result = _build(tmp, out, meta, shard_size, files, progress, wacz=wacz,
+                            bagit=bagit, executor=ex, warc_level=warc_level)
+            result.warnings = warnings
+            result.timings = {"scan": round(scanned, 3), **result.timings}
+            _install(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    result.timings["total"] = round(time.perf_counter() - started, 3)
     return result
 
 
 def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
            files: list[InputFile], progress: Progress | None = None, *,
-           wacz: bool = False, bagit: bool = False) -> PackResult:
-    b = _Builder(root, meta, shard_size, progress)
-    b.extract(files)
-    shards = b.fold()
-    date = release_date(b.stats.latest())
-    written = b.write(shards, date)
-    shutil.rmtree(b.work)
+           wacz: bool = False, bagit: bool = False, executor: Executor | None = None,
+           warc_level: int = DEFAULT_WARC_LEVEL) -> PackResult:
+    with ExitStack() as stack:
+        if executor is None:
+            executor = stack.enter_context(make_executor("local", 1))
+        d = _Driver(root, meta, shard_size, executor, progress, warc_level)
+        d.extract(files)
+        d._lap("extract")
+        folds = d.fold()
+        d._lap("fold")
+        plan = d.plan(folds)
+        date = release_date(d.stats.latest())
+        written = d.write(plan, date)
+    shutil.rmtree(d.work)
 
     (root / "schema").mkdir()
     shutil.copyfile(schema_path(), root / layout.SCHEMA)
-    quarantine = _sorted(b.quarantine)
+    quarantine = _sorted(d.quarantine)
     with open(root / layout.QUARANTINE, "w", encoding="utf-8", newline="\n") as fh:
         for q in quarantine:
             fh.write(json.dumps(q, ensure_ascii=False, separators=(",", ":")) + "\n")
-    duplicates = _sorted(b.duplicates)
-    packed = sum(shards)
-    inputs = sum(f["records"] for f in b.inputs)
+    duplicates = _sorted(d.duplicates)
+    packed = sum(s["rows"] for s in written)
+    inputs = sum(f["records"] for f in d.inputs)
     if inputs != packed + len(duplicates) + len(quarantine):  # a bug, never an input's fault
         raise AssertionError(f"accounting: {inputs} inputs != {packed} packed + "
                              f"{len(duplicates)} duplicates + {len(quarantine)} quarantined")
@@ -519,13 +515,13 @@ def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
         root, meta=meta, date=date, corpuskit_version=__version__,
         schema={"id": schema_id(), "version": schema_version(), "path": layout.SCHEMA},
         counts={"inputs": inputs, "packed": packed, "duplicates": len(duplicates),
-                "quarantined": len(quarantine), "files": len(b.inputs),
-                "shards": len(shards)},
-        by_outlet=b.stats.outlets, by_language=b.stats.languages, by_year=b.stats.years,
-        dates=b.stats.date_range(),
+                "quarantined": len(quarantine), "files": len(d.inputs),
+                "shards": len(written)},
+        by_outlet=d.stats.outlets, by_language=d.stats.languages, by_year=d.stats.years,
+        dates=d.stats.date_range(),
         quarantine_reasons=Counter(q["reason"] for q in quarantine),
         shards=written, index=layout.INDEX, quarantine=layout.QUARANTINE,
-        inputs=b.inputs, duplicates=duplicates,
+        inputs=d.inputs, duplicates=duplicates,
     )
     manifest.write(root / layout.MANIFEST, doc)
     croissant_file = write_croissant(root, doc)
@@ -535,8 +531,10 @@ def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
     manifest.write_sums(root, layout.SUMS)  # last: a folder without it is not a finished release
     if bagit:
         make_bag(root, doc)  # the release, SHA256SUMS and all, becomes the bag's payload
+    d._lap("manifest")
     total = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     return PackResult(out=out, inputs=inputs, packed=packed, duplicates=len(duplicates),
-                      quarantined=len(quarantine), files=len(b.inputs), shards=len(shards),
+                      quarantined=len(quarantine), files=len(d.inputs), shards=len(written),
                       bytes=total, release_date=date,
-                      quarantine_reasons=dict(doc["quarantine_reasons"]))
+                      quarantine_reasons=dict(doc["quarantine_reasons"]),
+                      workers=executor.workers, timings=d.timings)

@@ -1,64 +1,168 @@
-"""On-disk spill of extracted articles, so a release never holds all of them in memory.
+"""On-disk spill of extracted articles, so a pack never holds all of them in memory.
 
-Articles are appended to one of 256 bucket files chosen by the first two hex digits of their
-id; raw capture bytes are stored once per distinct SHA-256 (a JSON Lines file of many records
-is kept once, not once per record). Reading the buckets in order, each sorted on its own, gives
-every article in id order while holding only one bucket (~1/256 of the corpus) at a time.
-Nothing here depends on the order articles arrive in, so extraction can run in any order or
-in parallel.
+The extract tasks (any number, in any order, on any machine that sees the work folder) each
+write two files under ``.work/buckets/``:
+
+- ``<task>.spill``: the task's articles, one line each, ``KEY<TAB>ARTICLE``, grouped by bucket
+  (the first two hex digits of the id, 256 buckets) in bucket order. `SpillWriter.close` returns
+  the 257 byte offsets where each bucket starts (and the end), so a fold task reads one bucket
+  of every extract task's file without reading the rest;
+- ``<task>.blob``: the raw bytes of the task's captures, back to back, once per file (a JSON
+  Lines file of many records is stored once, not once per record).
+
+``KEY`` is a short JSON array (`Key`): what the fold needs to order, deduplicate, count and cut
+shards without parsing the article; ``ARTICLE`` is the article's JSON exactly as
+``Article.to_json`` writes it, so the WARC's metadata record can use it byte for byte. JSON
+escapes every tab, so the first tab of a line ends its key.
+
+Nothing here depends on which task wrote what or in which order tasks ran: a fold sorts each
+bucket by id and by the preference order (`preference`), which is total, so the kept articles,
+their order and the shard cuts are a function of the inputs alone.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
-BUCKETS = [f"{i:02x}" for i in range(256)]
+BUCKETS = 256
+SPILL_DIR = "buckets"
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-class Spill:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        (root / "buckets").mkdir(parents=True)
-        (root / "blobs").mkdir()
-        self._open: dict[str, IO[str]] = {}
-        self._stack = ExitStack()  # the bucket files stay open between calls to add()
+class Key(NamedTuple):
+    """The fold's view of one spilled article (a JSON array on disk, in this order)."""
 
-    def _blob_path(self, sha256: str) -> Path:
-        return self.root / "blobs" / sha256[:2] / sha256
+    id: str
+    captured_ts: float | None  # captured_at as a Unix time; None when unknown
+    text_len: int
+    blob: str  # SHA-256 of the raw bytes (the file the article came from)
+    path: str  # stored input path
+    item: int  # 1-based position among the file's records
+    record: int | None  # as reported in the manifest
+    blob_task: int  # the extract task whose .blob file holds the raw bytes
+    blob_offset: int
+    blob_length: int
+    size: int  # bytes counted toward --shard-size
+    outlet: str
+    language: str
+    published_at: str | None
+    captured_at: str | None
 
-    def add_blob(self, sha256: str, raw: bytes) -> None:
-        path = self._blob_path(sha256)
-        if not path.exists():
-            path.parent.mkdir(exist_ok=True)
-            path.write_bytes(raw)
 
-    def blob(self, sha256: str) -> bytes:
-        return self._blob_path(sha256).read_bytes()
+def preference(key: Sequence[Any]) -> tuple:
+    """Sort key among records of one id: the first one is packed, the others folded into it.
 
-    def add(self, entry: dict[str, Any]) -> None:
-        """Spill one entry; ``entry["id"]`` (16 lowercase hex digits) chooses its bucket."""
-        key = entry["id"][:2]
-        fh = self._open.get(key)
+    The latest capture, then the longer text, then the smaller raw SHA-256, path and record
+    position: a total order, so the kept record never depends on arrival order.
+    """
+    ts = key[1]
+    return (ts is None, -(ts if ts is not None else 0.0), -key[2], key[3], key[4].encode("utf-8"),
+            key[5])
+
+
+def parse_line(line: str) -> tuple[Key, str]:
+    """A spill line (without its newline) → (key, article JSON)."""
+    cut = line.index("\t")
+    return Key(*json.loads(line[:cut])), line[cut + 1:]
+
+
+def spill_path(work: Path, task: int) -> Path:
+    return work / SPILL_DIR / f"{task:05d}.spill"
+
+
+def blob_path(work: Path, task: int) -> Path:
+    return work / SPILL_DIR / f"{task:05d}.blob"
+
+
+class SpillWriter:
+    """One extract task's spill: articles held per bucket until `close` writes them in order.
+
+    A task covers a bounded chunk of inputs, so what it holds is bounded too; raw bytes go to
+    the blob file at once.
+    """
+
+    def __init__(self, work: Path, task: int) -> None:
+        self.work = work
+        self.task = task
+        (work / SPILL_DIR).mkdir(parents=True, exist_ok=True)
+        self._buckets: list[list[str]] = [[] for _ in range(BUCKETS)]
+        self._blob: IO[bytes] = open(blob_path(work, task), "wb")  # noqa: SIM115 (closed in close)
+        self._blob_offset = 0
+        self.articles = 0
+
+    def add_blob(self, raw: bytes) -> tuple[int, int, int]:
+        """Store raw bytes; (task, offset, length) to find them again with `BlobReader`."""
+        offset = self._blob_offset
+        self._blob.write(raw)
+        self._blob_offset += len(raw)
+        return self.task, offset, len(raw)
+
+    def add(self, key: Key, article_json: str) -> None:
+        self._buckets[int(key.id[:2], 16)].append(f"{_dumps(key)}\t{article_json}\n")
+        self.articles += 1
+
+    def close(self) -> list[int]:
+        """Write the spill file; the byte offset where each bucket starts, then the end."""
+        self._blob.close()
+        offsets = []
+        pos = 0
+        with open(spill_path(self.work, self.task), "wb") as fh:
+            for lines in self._buckets:
+                offsets.append(pos)
+                if lines:
+                    data = "".join(lines).encode("utf-8")
+                    fh.write(data)
+                    pos += len(data)
+        offsets.append(pos)
+        self._buckets = []
+        return offsets
+
+
+def read_bucket(work: Path, bucket: int, sources: Sequence[tuple[int, Sequence[int]]],
+                handles: dict[int, IO[bytes]], stack: ExitStack) -> Iterator[str]:
+    """Every spilled line (without its newline) of one bucket; ``sources`` lists (task,
+    offsets) of the spill files. Lines are cut at "\\n" only: JSON escapes it, but keeps
+    U+2028 and other characters that ``str.splitlines`` would cut at."""
+    for task, offsets in sources:
+        start, end = offsets[bucket], offsets[bucket + 1]
+        if start == end:
+            continue
+        fh = handles.get(task)
         if fh is None:
-            # open across calls (one handle per bucket, not one open per article); closed
-            # by close()
-            fh = self._open[key] = self._stack.enter_context(
-                open(self.root / "buckets" / key, "a", encoding="utf-8"))  # noqa: SIM115
-        fh.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n")
+            fh = handles[task] = stack.enter_context(
+                open(spill_path(work, task), "rb"))  # noqa: SIM115 (closed by the stack)
+        fh.seek(start)
+        data = fh.read(end - start).decode("utf-8")
+        yield from data[:-1].split("\n")  # every line ends in "\n"
+
+
+class BlobReader:
+    """Raw bytes back from the extract tasks' blob files (handles kept open until `close`)."""
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self._stack = ExitStack()
+        self._handles: dict[int, IO[bytes]] = {}
+
+    def read(self, task: int, offset: int, length: int) -> bytes:
+        fh = self._handles.get(task)
+        if fh is None:
+            fh = self._handles[task] = self._stack.enter_context(
+                open(blob_path(self.work, task), "rb"))  # noqa: SIM115 (closed by close)
+        fh.seek(offset)
+        return fh.read(length)
 
     def close(self) -> None:
         self._stack.close()
-        self._open.clear()
+        self._handles.clear()
 
-    def buckets(self) -> Iterator[list[dict[str, Any]]]:
-        """Each non-empty bucket's entries, buckets in id-prefix order (entries unsorted)."""
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.close()
-        for key in BUCKETS:
-            path = self.root / "buckets" / key
-            if path.exists():
-                with open(path, encoding="utf-8") as fh:
-                    yield [json.loads(line) for line in fh]

@@ -1,0 +1,432 @@
+"""The tasks of a pack: plain functions of plain arguments, run by an executor in any order.
+
+Each reads its inputs and writes its outputs as files under the pack's work folder (or the
+release folder), and returns a small picklable summary for the driver
+(`corpuskit.release.build`). Phases, each a barrier:
+
+1. `hash_files`: size and SHA-256 of a chunk of input files (byte-identical files are then
+   extracted once);
+2. `extract_files`: a chunk of distinct files → articles spilled by bucket (`spill`), raw bytes
+   stored once, and per-file summaries (records, quarantine entries) for the manifest;
+3. `fold_buckets`: a group of consecutive buckets from every extract task's spill: sorted by id,
+   one article kept per id, the kept ones written in id order to the group's run file;
+4. `write_segment`: the part of shard i that lies in one fold group → its WARC records (gzip
+   members) and Parquet rows (Arrow IPC), with offsets counted from the segment's start;
+5. `finish_shard`: shard i's warcinfo record and its segments' bytes in order → the WARC;
+   the segments' rows, their offsets moved by where each segment landed → the Parquet file;
+   the shard's CDXJ lines, sorted.
+
+What a task writes depends only on its arguments and the files it reads, never on which other
+tasks ran first, so a release has the same bytes for any number of workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from array import array
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+
+from .. import formats
+from ..data import Article
+from ..pipeline import extract_capture
+from ..sources import Capture
+from ..writers.cdxj import sort_cdxj, write_cdxj
+from ..writers.parquet import (
+    ROW_GROUP_ROWS,
+    ShardWriter,
+    arrow_schema,
+    parse_time,
+    rows_to_batch,
+    to_row,
+    unrepresentable_times,
+)
+from ..writers.warc import WarcWriter, cdxj_line
+from .spill import BlobReader, Key, SpillWriter, parse_line, preference, read_bucket
+
+FOLD_DIR = "fold"
+SEGMENT_DIR = "segments"
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+# --- extraction of one file ----------------------------------------------------------------
+
+@dataclass
+class Item:
+    """One record read from an input file: an article's JSON, or why there is none."""
+
+    item: int  # 1-based position among the file's records (the accounting key)
+    record: int | None  # line / index in a multi-record file, as reported; None for a capture
+    article: dict[str, Any] | None = None
+    reason: str | None = None
+    message: str | None = None
+    issues: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Extracted:
+    """What `extract_file` made of one file."""
+
+    sha256: str
+    format: str | None  # the adapter that claimed the file, None when none did
+    raw: bytes
+    items: list[Item]
+
+
+def extract_file(file: str, path: str) -> Extracted:
+    """All records of one input file. Pure (depends only on the file's bytes) and never raises."""
+    try:
+        raw = Path(file).read_bytes()
+    except OSError as exc:
+        return Extracted("", None, b"", [Item(1, None, reason="unreadable",
+                                              message=exc.strerror or str(exc))])
+    capture = Capture(path=path, raw=raw, file=file)
+    try:
+        fmt: str | None = formats.detect(capture).NAME
+    except Exception:  # the failure itself is reported by extract_capture below
+        fmt = None
+    outcomes = extract_capture(capture)
+    many = len(outcomes) > 1
+    items = []
+    for n, o in enumerate(outcomes, start=1):
+        record = o.record if o.record is not None else (n if many else None)
+        if o.article is None:
+            items.append(Item(n, record, reason=o.reason, message=o.message,
+                              issues=[{"pointer": i.pointer, "message": i.message}
+                                      for i in o.issues]))
+            continue
+        d = o.article.to_dict()
+        bad = unrepresentable_times(d)
+        if bad:
+            items.append(Item(n, record, reason="unrepresentable_time",
+                              message=f"{', '.join(bad)}: not a form a Parquet timestamp can "
+                                      "give back exactly (see published_precision)"))
+        else:
+            items.append(Item(n, record, article=d))
+    return Extracted(capture.sha256, fmt, raw, items)
+
+
+# --- 1. hash -------------------------------------------------------------------------------
+
+def sha256_file(path: str) -> tuple[int, str]:
+    """(size, SHA-256) of a file; (-1, "") when it cannot be read (extraction reports why)."""
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return -1, ""
+    return size, h.hexdigest()
+
+
+def hash_files(files: list[str]) -> list[tuple[int, str]]:
+    return [sha256_file(f) for f in files]
+
+
+# --- 2. extract ----------------------------------------------------------------------------
+
+@dataclass
+class FileSummary:
+    """What the driver keeps of one extracted file: manifest entry, accounting, progress."""
+
+    format: str | None
+    items: list[tuple[int, int | None, str | None]]  # (item, record, id or None)
+    packed: int
+    quarantined: list[str]  # reasons
+
+
+@dataclass
+class ExtractResult:
+    task: int
+    offsets: list[int]  # where each bucket starts in the task's spill file (257)
+    files: list[FileSummary]
+    quarantine: list[tuple[tuple[str, int], dict[str, Any]]]
+    articles: int
+
+
+def extract_files(work: str, task: int, files: list[tuple[str, str, str]]) -> ExtractResult:
+    """Extract a chunk of distinct files, given as (file on disk, stored path, SHA-256)."""
+    spill = SpillWriter(Path(work), task)
+    summaries: list[FileSummary] = []
+    quarantine: list[tuple[tuple[str, int], dict[str, Any]]] = []
+    try:
+        for file, path, sha in files:
+            ex = extract_file(file, path)
+            if sha and ex.sha256 and ex.sha256 != sha:
+                ex = Extracted(sha, None, b"", [Item(
+                    1, None, reason="changed", message="the file changed while being packed")])
+            blob: tuple[int, int, int] | None = None
+            for it in ex.items:
+                if it.article is None:
+                    quarantine.append(((path, it.item), {
+                        "path": path, "record": it.record, "sha256": sha or None,
+                        "reason": it.reason, "message": it.message, "issues": it.issues,
+                    }))
+                    continue
+                if blob is None:
+                    blob = spill.add_blob(ex.raw)
+                a = it.article
+                article_json = _dumps(a)
+                captured = parse_time(a["captured_at"])
+                spill.add(Key(
+                    a["id"], captured.timestamp() if captured else None, len(a["text"]),
+                    ex.sha256, path, it.item, it.record, *blob,
+                    # what the shard cut counts: the article's JSON with its raw bytes' hash
+                    # ({"blob":"<sha256>","article":…}, 86 bytes more), plus the raw bytes
+                    86 + len(article_json.encode("utf-8")) + len(ex.raw),
+                    a["outlet"]["id"], a["language"], a["published_at"], a["captured_at"],
+                ), article_json)
+            summaries.append(FileSummary(
+                ex.format,
+                [(i.item, i.record, i.article["id"] if i.article else None) for i in ex.items],
+                sum(i.article is not None for i in ex.items),
+                [i.reason or "" for i in ex.items if i.article is None]))
+    finally:
+        offsets = spill.close()
+    return ExtractResult(task, offsets, summaries, quarantine, spill.articles)
+
+
+# --- 3. fold -------------------------------------------------------------------------------
+
+@dataclass
+class Stats:
+    """Counts and date ranges of the packed articles (partial per fold group, then merged)."""
+
+    outlets: Counter = field(default_factory=Counter)
+    languages: Counter = field(default_factory=Counter)
+    years: Counter = field(default_factory=Counter)
+    published: list[tuple[datetime, str]] = field(default_factory=list)  # [first, last]
+    captured: list[tuple[datetime, str]] = field(default_factory=list)
+
+    def add(self, key: Key) -> None:
+        self.outlets[key.outlet] += 1
+        self.languages[key.language] += 1
+        self.years[key.published_at[:4] if key.published_at else "unknown"] += 1
+        for value, span in ((key.published_at, self.published),
+                            (key.captured_at, self.captured)):
+            if value is None:
+                continue
+            t = (parse_time(value), value)
+            if not span:
+                span.extend([t, t])
+            else:
+                span[0], span[1] = min(span[0], t), max(span[1], t)
+
+    def merge(self, other: Stats) -> None:
+        self.outlets.update(other.outlets)
+        self.languages.update(other.languages)
+        self.years.update(other.years)
+        for mine, theirs in ((self.published, other.published),
+                             (self.captured, other.captured)):
+            if theirs and not mine:
+                mine.extend(theirs)
+            elif theirs:
+                mine[0], mine[1] = min(mine[0], theirs[0]), max(mine[1], theirs[1])
+
+    def latest(self) -> datetime | None:
+        times = [span[1][0] for span in (self.published, self.captured) if span]
+        return max(times) if times else None
+
+    def date_range(self) -> dict[str, Any]:
+        def rng(span: list) -> dict[str, str | None]:
+            return {"first": span[0][1], "last": span[1][1]} if span else \
+                {"first": None, "last": None}
+        return {"published_at": rng(self.published), "captured_at": rng(self.captured)}
+
+
+@dataclass
+class FoldResult:
+    group: int
+    kept: list[int]  # articles kept per bucket of the group
+    sizes: array  # per kept article, in id order: bytes toward --shard-size
+    ends: array  # per kept article: where its line ends in the group's run file
+    duplicates: list[tuple[tuple[str, int], dict[str, Any]]]
+    stats: Stats
+
+
+def run_path(work: Path, group: int) -> Path:
+    return work / FOLD_DIR / f"{group:05d}.run"
+
+
+def _ref(key: Key) -> dict[str, Any]:
+    return {"path": key.path, "record": key.record, "sha256": key.blob}
+
+
+def fold_buckets(work: str, group: int, buckets: tuple[int, int],
+                 sources: list[tuple[int, list[int]]]) -> FoldResult:
+    """Fold buckets [first, last) of every extract task's spill into the group's run file.
+
+    One bucket at a time is held in memory (~1/256 of the articles); ``sources`` lists
+    (extract task, its bucket offsets) for the tasks that spilled anything.
+    """
+    w = Path(work)
+    (w / FOLD_DIR).mkdir(parents=True, exist_ok=True)
+    kept_per_bucket: list[int] = []
+    sizes, ends = array("q"), array("q")
+    duplicates: list[tuple[tuple[str, int], dict[str, Any]]] = []
+    stats = Stats()
+    pos = 0
+    with ExitStack() as stack, open(run_path(w, group), "wb") as run:
+        handles: dict[int, IO[bytes]] = {}
+        for bucket in range(*buckets):
+            entries = []
+            for line in read_bucket(w, bucket, sources, handles, stack):
+                cut = line.index("\t")
+                key = Key(*json.loads(line[:cut]))
+                entries.append((key.id, preference(key), key, line))
+            entries.sort(key=lambda e: (e[0], e[1]))
+            kept: Key | None = None
+            out: list[str] = []
+            for _id, _pref, key, line in entries:
+                if kept is not None and key.id == kept.id:
+                    duplicates.append(((key.path, key.item), {
+                        **_ref(key), "id": key.id, "reason": "same_id",
+                        "folded_into": _ref(kept),
+                    }))
+                    continue
+                kept = key
+                out.append(line)
+                stats.add(key)
+                sizes.append(key.size)
+                pos += len(line.encode("utf-8")) + 1
+                ends.append(pos)
+            kept_per_bucket.append(len(out))
+            if out:
+                run.write(("\n".join(out) + "\n").encode("utf-8"))
+    return FoldResult(group, kept_per_bucket, sizes, ends, duplicates, stats)
+
+
+# --- 4. write segments ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShardSpec:
+    """Everything a shard's bytes depend on besides its articles."""
+
+    index: int
+    count: int
+    warc_name: str
+    warc_path: str  # relative to the release
+    parquet_path: str
+    release: str  # "name version", the WARC's isPartOf
+    software: str
+    date: str  # release date: the warcinfo's and fallback WARC-Date
+    level: int  # gzip level of the WARC members
+    parquet_meta: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class SegmentResult:
+    segment: int
+    rows: int
+    first_id: str | None
+    last_id: str | None
+    warc_bytes: int
+
+
+def segment_path(work: Path, segment: int, suffix: str) -> Path:
+    return work / SEGMENT_DIR / f"{segment:05d}{suffix}"
+
+
+def write_segment(work: str, segment: int, group: int, start: int, count: int,
+                  shard: ShardSpec) -> SegmentResult:
+    """Articles [start byte, count lines) of a fold group's run, as part of shard ``shard``."""
+    w = Path(work)
+    (w / SEGMENT_DIR).mkdir(parents=True, exist_ok=True)
+    schema = arrow_schema(dict(shard.parquet_meta))
+    sizes: list[int] = []
+    rows: list[dict[str, Any]] = []
+    first = last = None
+    with ExitStack() as stack:
+        blobs = stack.enter_context(BlobReader(w))
+        run = stack.enter_context(open(run_path(w, group), "rb"))
+        run.seek(start)
+        warc_fh = stack.enter_context(open(segment_path(w, segment, ".warc"), "wb"))
+        warc = WarcWriter(warc_fh, shard.warc_name, release=shard.release,
+                          software=shard.software, warc_date=shard.date,
+                          compresslevel=shard.level, warcinfo=False)
+        sink = stack.enter_context(pa.OSFile(str(segment_path(w, segment, ".arrow")), "wb"))
+        ipc = stack.enter_context(pa.ipc.new_stream(sink, schema))
+        for _ in range(count):
+            key, article_json = parse_line(run.readline().decode("utf-8").rstrip("\n"))
+            record = json.loads(article_json)
+            raw = blobs.read(key.blob_task, key.blob_offset, key.blob_length)
+            loc = warc.write_article(Article.from_dict(record), raw, record_json=article_json)
+            rows.append(to_row(record, (loc.filename, loc.offset, loc.length)))
+            sizes.append(len(raw) + len(record["text"]))
+            if len(rows) >= ROW_GROUP_ROWS:
+                ipc.write_batch(rows_to_batch(rows, schema))
+                rows = []
+            first = first or key.id
+            last = key.id
+        if rows:
+            ipc.write_batch(rows_to_batch(rows, schema))
+        warc.close()
+    with open(segment_path(w, segment, ".json"), "w", encoding="utf-8") as fh:
+        json.dump({"sizes": sizes, "cdxj": warc.cdxj_entries()}, fh, ensure_ascii=False)
+    return SegmentResult(segment, count, first, last, warc.bytes_written)
+
+
+# --- 5. finish shards ----------------------------------------------------------------------
+
+@dataclass
+class ShardResult:
+    index: int
+    rows: int
+    index_part: str  # the shard's sorted CDXJ lines (a file under the work folder)
+
+
+def index_part_path(work: Path, shard: int) -> Path:
+    return work / f"index-{shard:05d}.cdxj"
+
+
+def finish_shard(work: str, root: str, shard: ShardSpec, segments: list[int]) -> ShardResult:
+    """Assemble shard ``shard`` from its segments (in order): WARC, Parquet, sorted CDXJ."""
+    w, r = Path(work), Path(root)
+    bases: list[int] = []
+    with open(r / shard.warc_path, "wb") as fh:
+        warc = WarcWriter(fh, shard.warc_name, release=shard.release, software=shard.software,
+                          warc_date=shard.date, compresslevel=shard.level)
+        base = warc.bytes_written
+        warc.close()
+        for seg in segments:
+            bases.append(base)
+            with open(segment_path(w, seg, ".warc"), "rb") as part:
+                shutil.copyfileobj(part, fh, 1 << 20)
+            base = fh.tell()
+    table = ShardWriter(r / shard.parquet_path, dict(shard.parquet_meta))
+    offset_column = table.schema.get_field_index("warc_record_offset")
+    lines: list[str] = []
+    rows = 0
+    for seg, base in zip(segments, bases, strict=True):
+        with open(segment_path(w, seg, ".json"), encoding="utf-8") as fh:
+            side = json.load(fh)
+        lines.extend(cdxj_line(shard.warc_name, entry, base) for entry in side["cdxj"])
+        sizes = side["sizes"]
+        done = 0
+        with pa.OSFile(str(segment_path(w, seg, ".arrow")), "rb") as source:
+            for batch in pa.ipc.open_stream(source):
+                columns = list(batch.columns)
+                columns[offset_column] = pa.array(
+                    [o + base for o in columns[offset_column].to_pylist()], pa.int64())
+                batch = pa.RecordBatch.from_arrays(columns, schema=table.schema)
+                table.write_batch(batch, sizes[done:done + batch.num_rows])
+                done += batch.num_rows
+        rows += done
+        for suffix in (".warc", ".arrow", ".json"):
+            segment_path(w, seg, suffix).unlink()
+    table.close()
+    part = index_part_path(w, shard.index)
+    with open(part, "w", encoding="utf-8", newline="\n") as out:
+        write_cdxj(sort_cdxj(lines), out)
+    return ShardResult(shard.index, rows, str(part))
