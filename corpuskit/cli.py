@@ -376,13 +376,26 @@ Examples:
 @click.option("--bagit", is_flag=True,
               help="Make OUT a BagIt bag (bagit.txt, SHA-512 manifests) with the release in "
                    "OUT/data; see docs/bagit.md.")
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
+              help="Processes to pack with (default: the cores available; 1: all in this "
+                   "process). The release has the same bytes for any number.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="dask: run the work on a dask.distributed cluster (--scheduler); needs "
+                   "corpuskit[dask] and storage the workers share (docs/scaling.md).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster of "
+                   "--workers processes).")
+@click.option("--warc-level", type=click.IntRange(0, 9), default=6, show_default=True,
+              help="gzip level of the WARC records (docs/performance.md: size against speed).")
 @_format_option("the summary")
 @_verbosity
 def pack(paths: tuple[str, ...], out: str, shard_size: int, force: bool, strict: bool,
          config: str | None, name: str | None, release_version: str | None,
          license_: str | None, description: str | None, creators: tuple[str, ...],
          citation: str | None, fmt: str, quiet: bool, verbose: bool, wacz: bool = False,
-         bagit: bool = False) -> None:
+         bagit: bool = False, workers: int | None = None, executor: str = "local",
+         scheduler: str | None = None, warc_level: int = 6) -> None:
     """Pack captures into a release folder: Parquet, WARC, CDXJ, manifest, card, SHA256SUMS.
 
     The same inputs give the same bytes, whatever their order. Inputs that cannot become
@@ -401,7 +414,9 @@ def pack(paths: tuple[str, ...], out: str, shard_size: int, force: bool, strict:
                                 license=license_, description=description,
                                 creators=creators, citation=citation)
             result = pack_release(paths, out, meta=meta, shard_size=shard_size, force=force,
-                                  progress=progress, wacz=wacz, bagit=bagit)
+                                  progress=progress, wacz=wacz, bagit=bagit,
+                                  workers=workers, executor=executor, scheduler=scheduler,
+                                  warc_level=warc_level)
     except (ReleaseError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:
