@@ -23,7 +23,9 @@ from corpuskit.text import clean_chars, is_cjk, normalize_inline
     ("访问 被指", "访问 被指"),  # a headline's space between CJK, no line break: kept
     ("“泄密”\n  文件", "“泄密”文件"),  # quotes take the class of what is beyond them
     ("  \t padded \n", "padded"),
-    ("苹果公司(\n  AAPL.O\n  )周五", "苹果公司( AAPL.O )周五"),
+    ("苹果公司(\n  AAPL.O\n  )周五", "苹果公司(AAPL.O)周五"),  # breaks inside brackets go
+    ("传诵“大法好”\u3000他人平安", "传诵“大法好”\u3000他人平安"),  # a typed U+3000 separator stays
+    ("\u3000\u3000首段", "首段"),  # full-width paragraph indent goes
     ("", ""),
     ("\n\n", ""),
 ])
