@@ -345,6 +345,7 @@ PACK_EPILOG = """\b
 Examples:
   corpuskit pack seeds -o release
   corpuskit pack captures/ more/ -o release --force --shard-size 1GB
+  corpuskit pack captures/ -o release -j 8      # 8 processes: the same bytes, sooner
   corpuskit pack captures/ -o release --name north-korea-2023 --license cc-by-4.0
   SOURCE_DATE_EPOCH=1700000000 corpuskit pack captures/ -o release   # fixed release date
   corpuskit pack captures/ -o release --format json | jq .packed
