@@ -28,7 +28,8 @@ _ORIGINAL_RE = re.compile(
     r"(?P<url>https?://[^\s<>\"']+)"
 )
 _PIXEL_RE = re.compile(
-    r"""<img[^>]*?src=['"](?P<src>[^'"]+)['"][^>]*?width=['"]?0(?:px)?['"]?[^>]*>""", re.I
+    # [^<>], not [^>]: an <img never closed would make every later src a new start (cubic)
+    r"""<img[^<>]*?src=['"](?P<src>[^'"]+)['"][^<>]*?width=['"]?0(?:px)?['"]?[^<>]*>""", re.I
 )
 # Markdown lines that are mirror furniture, never article content.
 _FURNITURE_RES = (
