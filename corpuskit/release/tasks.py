@@ -37,6 +37,7 @@ import pyarrow as pa
 
 from .. import formats
 from ..data import Article
+from ..formats import records
 from ..pipeline import extract_capture
 from ..sources import Capture
 from ..writers.cdxj import sort_cdxj, write_cdxj
@@ -89,11 +90,8 @@ def extract_file(file: str, path: str) -> Extracted:
         return Extracted("", None, b"", [Item(1, None, reason="unreadable",
                                               message=exc.strerror or str(exc))])
     capture = Capture(path=path, raw=raw, file=file)
-    try:
-        fmt: str | None = formats.detect(capture).NAME
-    except Exception:  # the failure itself is reported by extract_capture below
-        fmt = None
     outcomes = extract_capture(capture)
+    fmt = _format(capture, outcomes)
     many = len(outcomes) > 1
     items = []
     for n, o in enumerate(outcomes, start=1):
@@ -112,6 +110,24 @@ def extract_file(file: str, path: str) -> Extracted:
         else:
             items.append(Item(n, record, article=d))
     return Extracted(capture.sha256, fmt, raw, items)
+
+
+def _format(capture: Capture, outcomes: list[Any]) -> str | None:
+    """The adapter that claimed the capture (None when none did), for the manifest.
+
+    Read off an article when there is one, rather than by running `formats.detect` again (it
+    parses a feed's YAML front matter, a third of a feed capture's extraction): the
+    capture adapters put their NAME in ``source.format``; a record read from a JSON/JSONL
+    file keeps its original ``source``, whose SHA-256 is then not the file's.
+    """
+    for o in outcomes:
+        if o.article is not None:
+            source = o.article.source
+            return source.format if source.sha256 == capture.sha256 else records.NAME
+    try:
+        return formats.detect(capture).NAME
+    except Exception:  # the failure itself is in the outcomes
+        return None
 
 
 # --- 1. hash -------------------------------------------------------------------------------
