@@ -187,7 +187,7 @@ def find_dateline(paragraph: str) -> Dateline | None:
     try:
         year = _cn_int(m.group("y")) if m.group("y") else None
         month, day = _cn_int(m.group("m")), _cn_int(m.group("d"))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, KeyError):  # cn2an raises KeyError for 〇十〇
         return None
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None

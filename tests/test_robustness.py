@@ -417,6 +417,7 @@ CRASHER_EXPECTED = {
     "html_attribute_named_brace.html": "article",
     "html_image_src_unsplittable.html": "article",
     "mirror_unclosed_img_tags.md": "article",
+    "dateline_chinese_numeral_keyerror.md": "article",
 }
 
 
