@@ -61,8 +61,9 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     Uses ``SIGALRM`` via ``signal.setitimer`` (no threads), so it works on POSIX in the main
     thread of a process, which is where process-pool workers run their tasks too. Elsewhere
     (Windows, a non-main thread) there is no limit and the block simply runs. Python runs the
-    signal handler between bytecodes, so one long C call (a single lxml parse, one regular
-    expression match) finishes before the limit bites; the size limit bounds those.
+    signal handler between bytecodes (and regular expressions check for it), so one long C
+    call, such as a single lxml parse, finishes before the limit bites; the size limit bounds
+    those.
     An enclosing timer (another ``time_limit``, pytest-timeout) is respected and restored.
     """
     if not seconds or seconds <= 0 or not _can_alarm():
