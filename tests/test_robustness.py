@@ -149,6 +149,14 @@ def test_time_limit_restores_an_enclosing_timer():
     assert fired == []
 
 
+def test_lazy_loading_happens_outside_the_time_limit():
+    """The first input of a process loads the suffix list and script tables (about a second);
+    that happens once, before any timer, so a tight limit does not stop every input."""
+    _one(seed("001").read_bytes(), Limits(timeout_seconds=5))
+    assert corpuskit.pipeline._warm_up.cache_info().currsize == 1
+    assert _one(seed("000").read_bytes(), Limits(timeout_seconds=0.5)).article is not None
+
+
 def test_time_limit_is_a_no_op_outside_the_main_thread():
     result = []
 
