@@ -26,7 +26,8 @@ ROOT = TESTS.parent
 # Generous: a fuzzed input (< 1 MB) takes milliseconds; needing seconds means a regex or a
 # loop is super-linear, which the time limit would hide in production, so it is reported.
 FUZZ_LIMITS = Limits(max_bytes=1 << 20, timeout_seconds=5.0)
-SLOW_SECONDS = 6.0
+RERUN_LIMITS = Limits(max_bytes=1 << 20, timeout_seconds=60.0)  # a regression fails, not hangs
+SLOW_SECONDS = 5.0
 
 
 
@@ -94,17 +95,20 @@ def mutate(data: bytes, rng: random.Random, rounds: int = 3) -> bytes:
 def check(data: bytes, path: str = "fuzzed.md") -> list[Outcome]:
     """Run one input and assert what must hold for every input whatsoever."""
     capture = Capture(path=path, raw=data, file=path)
-    started = time.monotonic()
     outcomes = extract_capture(capture, FUZZ_LIMITS)
-    took = time.monotonic() - started
-    assert took < SLOW_SECONDS, f"took {took:.1f} s"
+    if any(o.reason == "timeout" for o in outcomes):
+        # the limit is wall-clock; on a busy machine that is not the input's fault, so the
+        # input is judged by the processor time it needs
+        started = time.process_time()
+        outcomes = extract_capture(Capture(path=path, raw=data, file=path), RERUN_LIMITS)
+        took = time.process_time() - started
+        assert took < SLOW_SECONDS, f"{took:.1f} s on a small input: super-linear somewhere"
     assert outcomes, "no outcome"
     for o in outcomes:
         assert o.capture.raw is data, "the raw bytes were replaced"
         if o.article is None:
             assert o.reason and o.message is not None, o
             assert o.reason != "extractor_error", o.message  # an exception nobody expected
-            assert o.reason != "timeout", "seconds on a small input: super-linear somewhere"
             continue
         assert o.reason is None
         assert validate(o.article) == []
