@@ -1,0 +1,158 @@
+"""pack in parallel: the same bytes for any number of workers and any grain of the work."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, SEEDS, seed
+
+import corpuskit
+from corpuskit.release import build
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import make_corpus
+
+SHARD = 300_000  # several shards, most of them spanning several fold groups
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def captures(tmp_path_factory) -> Path:
+    """The seeds, a few hundred synthetic captures made from the real fixtures, and every kind
+    of trouble the accounting knows: a byte-identical copy, a later capture of the same
+    article, an empty file, a binary file and a JSON Lines file of records."""
+    root = tmp_path_factory.mktemp("captures")
+    shutil.copytree(SEEDS, root / "seeds")
+    make_corpus.make(300, root / "synthetic", seed=7, source=FIXTURES / "corpora")
+    original = seed("001")
+    shutil.copy(original, root / "seeds" / "zz_copy.txt")
+    raw = original.read_bytes()
+    (root / "seeds" / "001_recaptured.txt").write_bytes(
+        raw.replace(b"<!--1697721422000-->", b"<!--1697807822000-->", 1))
+    (root / "empty.txt").write_bytes(b"")
+    (root / "image.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(256))
+    (root / "records.jsonl").write_text(
+        "".join(a.to_json() + "\n" for a in corpuskit.iter_articles([SEEDS])),
+        encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def one_worker(captures, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("w1") / "release"
+    result = corpuskit.pack([captures], out, shard_size=SHARD, workers=1)
+    assert result.workers == 1 and result.shards > 3
+    assert result.duplicates >= 2 and result.quarantined >= 2
+    assert corpuskit.verify(out) == []
+    return out
+
+
+def test_two_workers_write_the_same_bytes_as_one(captures, one_worker, tmp_path):
+    out = tmp_path / "release"
+    result = corpuskit.pack([captures], out, shard_size=SHARD, workers=2)
+    assert result.workers == 2
+    one, two = tree(one_worker), tree(out)
+    assert list(two) == list(one)
+    for name in one:
+        assert two[name] == one[name], name
+
+
+def test_the_grain_of_the_work_does_not_change_the_bytes(captures, one_worker, tmp_path,
+                                                         monkeypatch):
+    """Fewer fold groups (so other segments), tiny extract chunks and hash chunks: the plan of
+    the work changes, the release does not."""
+    monkeypatch.setattr(build, "FOLD_GROUPS", 4)
+    monkeypatch.setattr(build, "EXTRACT_CHUNK", (3, 3))
+    monkeypatch.setattr(build, "HASH_CHUNK", 50)
+    out = tmp_path / "release"
+    corpuskit.pack([captures], out, shard_size=SHARD, workers=1)
+    assert tree(out) == tree(one_worker)
+
+
+def test_shards_are_cut_as_one_reader_in_id_order_would(one_worker):
+    """A shard closes before the article that would take it past --shard-size; ids ascend
+    across shards, and every shard but an article-sized one holds several articles."""
+    m = corpuskit.open_release(one_worker).manifest
+    last = ""
+    for shard in m["shards"]:
+        assert shard["first_id"] > last
+        assert shard["rows"] > 0
+        last = shard["last_id"]
+    assert sum(s["rows"] for s in m["shards"]) == m["counts"]["packed"]
+
+
+def test_progress_events(captures, tmp_path):
+    events: list[tuple[str, dict]] = []
+    result = corpuskit.pack([captures], tmp_path / "r", shard_size=SHARD, workers=2,
+                            progress=lambda event, info: events.append((event, info)))
+    kinds = [e for e, _ in events]
+    assert kinds[0] == "scanned" and events[0][1]["files"] == result.files
+    assert kinds.count("input") == result.files
+    assert kinds.count("bucket") == 256
+    assert kinds.count("shard") == result.shards
+    inputs = [i for e, i in events if e == "input"]
+    assert sum(i["packed"] for i in inputs) == result.packed + sum(
+        1 for d in corpuskit.open_release(tmp_path / "r").manifest["duplicates"]
+        if d["reason"] == "same_id")
+    assert sum(len(i["quarantined"]) for i in inputs) == result.quarantined
+    # in the driver, in the order the stages run
+    assert kinds.index("shard") > max(i for i, k in enumerate(kinds) if k == "bucket")
+
+
+def test_workers_must_be_positive(tmp_path):
+    with pytest.raises(corpuskit.release.ReleaseError, match="workers"):
+        corpuskit.pack([SEEDS], tmp_path / "r", workers=0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.slow
+def test_killed_pack_leaves_no_worker_behind(captures, tmp_path):
+    out = tmp_path / "release"
+    proc = subprocess.Popen([sys.executable, "-m", "corpuskit.cli", "pack", str(captures),
+                             "-o", str(out), "--workers", "2", "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("release.tmp-*/.work/buckets/*")):
+        assert proc.poll() is None, "pack ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    workers = _children(proc.pid)
+    assert workers, "no pool workers"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers):
+        assert time.monotonic() < deadline, "pool workers outlived the killed pack"
+        time.sleep(0.1)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_bytes()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(b")") + 2:].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return state[state.rindex(b")") + 2:state.rindex(b")") + 3] != b"Z"
