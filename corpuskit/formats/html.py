@@ -31,7 +31,7 @@ from ..limits import check_parser
 from ..outlets import rule_for_name, rule_for_url
 from ..sources import Capture
 from ..text import clean_chars, normalize_inline
-from ..urls import is_http_url, safe_uri
+from ..urls import is_http_url
 from .frontmatter import split_front_matter
 
 NAME = "html"
@@ -165,13 +165,7 @@ def read(capture: Capture) -> list[Article]:
         tags=meta.tags,
         warnings=warnings,
     )
-    article = assemble(draft, capture)
-    # Block has no credit field, so assemble() finds credits only in "caption (credit)";
-    # a credit the page marks up on its own is set on the built image here.
-    for image in article.images:
-        if image.credit is None and image.url in walker.credits:
-            image.credit = walker.credits[image.url]
-    return [article]
+    return [assemble(draft, capture)]
 
 
 # -- capture-level metadata -----------------------------------------------------------------
@@ -515,7 +509,6 @@ class _Walker:
         self.links: list[Link] = []
         self.section: str | None = None
         self.skip: set[str] = set()  # caption texts expected right after the last picture
-        self.credits: dict[str, str] = {}  # image URL as assemble() writes it → credit
 
     def text_block(self, kind: str, el: lxml.etree._Element, tag: str) -> None:
         parts: list[str] = []
@@ -573,14 +566,12 @@ class _Walker:
             alt=(el.get("alt") or "").strip() or None,
             img_title=(el.get("title") or "").strip() or None,
             caption=info.caption,
+            credit=clean_chars(info.credit) if info.credit else None,
             width=info.width,
             height=info.height,
             section=self.section,
         ))
         self.skip = set(info.fragments)
-        url = safe_uri(src)
-        if info.credit and url:
-            self.credits.setdefault(url, clean_chars(info.credit))
 
     def walk(self, el: lxml.etree._Element) -> None:
         tag = el.tag
