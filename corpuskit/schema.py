@@ -7,9 +7,10 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:  # imported lazily: jsonschema's format checkers take ~2 s to import
+    from jsonschema import Draft202012Validator
 
 SCHEMA_NAME = "article.schema.json"
 
@@ -47,6 +48,8 @@ def schema_version() -> str:
 
 @cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = load_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)

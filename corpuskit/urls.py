@@ -132,5 +132,9 @@ def registered_domain(url: str) -> str | None:
     except ValueError:  # http://[www.… : an unclosed IPv6 bracket
         return None
     parts = _extract(host)
-    domain = getattr(parts, "top_domain_under_public_suffix", None) or parts.registered_domain
+    # tldextract ≥ 5.3 renamed registered_domain (the old name warns)
+    if hasattr(parts, "top_domain_under_public_suffix"):
+        domain = parts.top_domain_under_public_suffix
+    else:
+        domain = parts.registered_domain
     return domain or (host or None)

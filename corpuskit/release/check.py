@@ -18,24 +18,35 @@ import hashlib
 import io
 import json
 import os
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
-from jsonschema import Draft202012Validator
-from warcio.archiveiterator import ArchiveIterator
 
+if TYPE_CHECKING:  # imported lazily: jsonschema's format checkers take ~2 s to import
+    from jsonschema import Draft202012Validator
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+
+from ..data import Article
 from ..writers.bagit import PAYLOAD, check_bag, is_bag
 from ..writers.croissant import FILENAME as CROISSANT
 from ..writers.croissant import check_croissant
 from ..writers.manifest import read_sums, sha256_file
 from ..writers.parquet import WARC_COLUMNS, from_row, iter_rows
 from ..writers.wacz import check_wacz, find_wacz
-from ..writers.warc import ARTICLE_RECORD_TYPES, check_warc, iter_warc_articles
+from ..writers.warc import (
+    ARTICLE_RECORD_TYPES,
+    WarcLocation,
+    check_warc,
+    iter_warc_articles,
+)
 from . import layout
 
 
@@ -106,6 +117,8 @@ def _load_json(root: Path, rel: str, r: _Report) -> Any:
 
 def _validator(root: Path, manifest: dict[str, Any], r: _Report
                ) -> Draft202012Validator | None:
+    from jsonschema import Draft202012Validator
+
     schema = _load_json(root, layout.SCHEMA, r)
     if schema is None:
         return None
@@ -206,9 +219,88 @@ def _year(record: dict[str, Any]) -> str:
     return record["published_at"][:4] if record["published_at"] else "unknown"
 
 
+class _Scan:
+    """What one pass over a WARC shard (`check_warc`'s) saw: its problems, its records and, when
+    the shard is laid out as `WarcWriter` writes it, its articles.
+
+    Verifying then needs no second read of the shard: a row's pointer, its record (by the
+    SHA-256 of its canonical JSON) and its raw capture's SHA-256 are compared with what the pass
+    saw, and the CDXJ lines with a table of the records. Whatever does not match is checked
+    again the slow way (reading the records at the place named), which also writes the
+    detailed messages.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.offsets = array("q")  # every record but the warcinfo, in file order
+        self.keys = array("q")  # hash of (length, target URI, payload digest) per record
+        self.articles: list[tuple[int, int, str | None, str, str]] = []  # start, length, meta
+        # URI, meta block SHA-256, raw block SHA-256
+        self.laid_out = True
+        self._group: list[tuple[int, int, StatusAndHeaders, str]] = []
+        self._first = True
+        self.problems = check_warc(path, self._record)
+        if self._group:
+            self.laid_out = False
+
+    def _record(self, offset: int, length: int, headers: StatusAndHeaders, sha: str) -> None:
+        rec_type = headers.get_header("WARC-Type")
+        if self._first:
+            self._first = False
+            self.laid_out = self.laid_out and rec_type == "warcinfo"
+            return
+        self.offsets.append(offset)
+        self.keys.append(_key(length, headers.get_header("WARC-Target-URI"),
+                              headers.get_header("WARC-Payload-Digest")))
+        if not self.laid_out:
+            return
+        group = self._group
+        if rec_type != ARTICLE_RECORD_TYPES[len(group)]:
+            self.laid_out = False
+            return
+        group.append((offset, length, headers, sha))
+        if len(group) < len(ARTICLE_RECORD_TYPES):
+            return
+        raw, meta, last = group[0], group[2], group[3]
+        if meta[2].get_header("WARC-Refers-To") != raw[2].get_header("WARC-Record-ID"):
+            self.laid_out = False
+            return
+        self.articles.append((raw[0], last[0] + last[1] - raw[0],
+                              meta[2].get_header("WARC-Target-URI"), meta[3], raw[3]))
+        self._group = []
+
+    def has(self, offset: int, length: int, url: str | None, digest: str | None) -> bool:
+        """Whether a record of that compressed length, URI and payload digest starts there."""
+        i = bisect_left(self.offsets, offset)
+        return (i < len(self.offsets) and self.offsets[i] == offset
+                and self.keys[i] == _key(length, url, digest))
+
+
+def _key(length: int, url: str | None, digest: str | None) -> int:
+    return hash((length, url, digest))
+
+
+def _canonical_sha(record: dict[str, Any]) -> str:
+    """SHA-256 of the record as `Article.to_json` writes it (the WARC metadata block)."""
+    return hashlib.sha256(json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+                          .encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _fast_validator(root: Path) -> Any:
+    """jsonschema-rs for the release's schema copy (the yes/no check; jsonschema writes the
+    messages when it says no), or None when it cannot be built."""
+    try:
+        import jsonschema_rs
+
+        schema = json.loads((root / layout.SCHEMA).read_text(encoding="utf-8"))
+        return jsonschema_rs.validator_for(schema, validate_formats=True)
+    except Exception:
+        return None
+
+
 def _check_shards(root: Path, m: dict[str, Any], validator: Draft202012Validator | None,
-                  r: _Report) -> None:
+                  r: _Report, scans: dict[str, _Scan] | None = None) -> None:
     passthrough = {i["sha256"] for i in m["inputs"] if i.get("format") == "record"}
+    fast_valid = _fast_validator(root) if validator is not None else None
     outlets: Counter[str] = Counter()
     languages: Counter[str] = Counter()
     years: Counter[str] = Counter()
@@ -219,8 +311,15 @@ def _check_shards(root: Path, m: dict[str, Any], validator: Draft202012Validator
         _check_described(root, shard["parquet"], r)
         _check_described(root, shard["warc"], r)
         warc_path = root / warc_rel
-        for problem in _safe(lambda p=warc_path: check_warc(p), warc_rel, r) or []:
-            r.add(warc_rel, problem.replace(f"{warc_path}: ", ""))
+        scan = _safe(lambda p=warc_path: _Scan(p), warc_rel, r)
+        if scan is not None:
+            for problem in scan.problems:
+                r.add(warc_rel, problem.replace(f"{warc_path}: ", ""))
+            if scans is not None:
+                scans[os.path.basename(warc_rel)] = scan
+        # sound and laid out as written: compare with what the pass saw; else read again
+        articles = scan.articles if scan is not None and scan.laid_out and not scan.problems \
+            else None
         rows = 0
         first = None
         try:
@@ -230,7 +329,7 @@ def _check_shards(root: Path, m: dict[str, Any], validator: Draft202012Validator
                 r.add(pq_rel, f"no column(s) {', '.join(missing)}")
                 continue
             with open(warc_path, "rb") as wfh:
-                warc_iter = _warc_articles(warc_path)
+                warc_iter = _warc_articles(warc_path) if articles is None else None
                 for row in iter_rows(root / pq_rel):
                     rows += 1
                     done += 1
@@ -242,36 +341,27 @@ def _check_shards(root: Path, m: dict[str, Any], validator: Draft202012Validator
                         r.add(pq_rel, f"not in id order (after {last_id})", where)
                     last_id = max(last_id, rid)
                     record = from_row(row)
-                    if validator is not None:
+                    if validator is not None and (fast_valid is None
+                                                  or not fast_valid.is_valid(record)):
                         for err in sorted(validator.iter_errors(record), key=str):
                             ptr = "".join(f"/{p}" for p in err.absolute_path) or "/"
                             r.add(pq_rel, f"{ptr}: {err.message}", where)
                     outlets[record["outlet"]["id"]] += 1
                     languages[record["language"]] += 1
                     years[_year(record)] += 1
+                    if articles is not None:
+                        _check_row_fast(wfh, row, record, articles, rows - 1, warc_rel, pq_rel,
+                                        passthrough, r)
+                        continue
                     _check_pointer(wfh, row, warc_rel, pq_rel, r)
                     got = next(warc_iter, None)
                     if got is None:
                         r.add(warc_rel, "fewer articles than its Parquet shard", where)
                         continue
-                    article, raw, loc = got
-                    if article.to_dict() != record:
-                        r.add(warc_rel, f"the record differs from {pq_rel}'s row "
-                                        f"(WARC has id {article.id})", where)
-                    if (loc.filename, loc.offset, loc.length) != (
-                            row["warc_filename"], row["warc_record_offset"],
-                            row["warc_record_length"]):
-                        r.add(pq_rel, f"pointer ({row['warc_filename']}, "
-                                      f"{row['warc_record_offset']}, "
-                                      f"{row['warc_record_length']}) is not where the "
-                                      f"article is ({loc.filename}, {loc.offset}, "
-                                      f"{loc.length})", where)
-                    raw_sha = hashlib.sha256(raw).hexdigest()
-                    if not _record_ok(raw_sha, article.source.sha256, passthrough):
-                        r.add(warc_rel, f"raw capture has SHA-256 {raw_sha}, source.sha256 "
-                                        f"says {article.source.sha256}", where)
-                extra = sum(1 for _ in warc_iter)
-                if extra:
+                    _check_article(got, row, record, warc_rel, pq_rel, passthrough, r)
+                extra = (len(articles) - rows if articles is not None
+                         else sum(1 for _ in warc_iter))
+                if extra > 0:
                     r.add(warc_rel, f"{extra} more articles than its Parquet shard")
         except _WarcUnreadable as exc:
             r.add(warc_rel, f"unreadable: {exc}")
@@ -285,6 +375,52 @@ def _check_shards(root: Path, m: dict[str, Any], validator: Draft202012Validator
                            "by_language"), ("year", years, "by_year")):
         if dict(got) != m[key]:
             r.add(layout.MANIFEST, f"{key} differs from the articles per {name} in the data")
+
+
+def _check_article(got: tuple[Any, bytes, Any], row: dict[str, Any], record: dict[str, Any],
+                   warc_rel: str, pq_rel: str, passthrough: set[str], r: _Report) -> None:
+    """A row against its article as read back from the WARC (the slow way)."""
+    where = f"id {row['id']}"
+    article, raw, loc = got
+    if article.to_dict() != record:
+        r.add(warc_rel, f"the record differs from {pq_rel}'s row "
+                        f"(WARC has id {article.id})", where)
+    if (loc.filename, loc.offset, loc.length) != (
+            row["warc_filename"], row["warc_record_offset"], row["warc_record_length"]):
+        r.add(pq_rel, f"pointer ({row['warc_filename']}, {row['warc_record_offset']}, "
+                      f"{row['warc_record_length']}) is not where the article is "
+                      f"({loc.filename}, {loc.offset}, {loc.length})", where)
+    raw_sha = hashlib.sha256(raw).hexdigest()
+    if not _record_ok(raw_sha, article.source.sha256, passthrough):
+        r.add(warc_rel, f"raw capture has SHA-256 {raw_sha}, source.sha256 "
+                        f"says {article.source.sha256}", where)
+
+
+def _check_row_fast(wfh: Any, row: dict[str, Any], record: dict[str, Any],
+                    articles: list[tuple[int, int, str | None, str, str]], i: int,
+                    warc_rel: str, pq_rel: str, passthrough: set[str], r: _Report) -> None:
+    """A row against the i-th article of a sound shard, from what the single pass saw."""
+    if i >= len(articles):
+        r.add(warc_rel, "fewer articles than its Parquet shard", f"id {row['id']}")
+        return
+    start, length, meta_uri, meta_sha, raw_sha = articles[i]
+    pointer = (row["warc_filename"], row["warc_record_offset"], row["warc_record_length"])
+    same = (_canonical_sha(record) == meta_sha
+            and _record_ok(raw_sha, record["source"]["sha256"], passthrough))
+    if (pointer == (os.path.basename(warc_rel), start, length)
+            and meta_uri == f"urn:corpuskit:article:{row['id']}" and same):
+        return
+    # something differs: the slow way, which says what (reads this article's records only)
+    _check_pointer(wfh, row, warc_rel, pq_rel, r)
+    try:
+        recs = _records_at(wfh, start, length)
+        raw, meta = recs[0][1], recs[2][1]
+        article = Article.from_dict(json.loads(meta))
+    except Exception as exc:
+        r.add(warc_rel, f"unreadable: {type(exc).__name__}: {exc}", f"id {row['id']}")
+        return
+    _check_article((article, raw, WarcLocation(os.path.basename(warc_rel), start, length)),
+                   row, record, warc_rel, pq_rel, passthrough, r)
 
 
 class _WarcUnreadable(Exception):
@@ -316,7 +452,8 @@ def _check_pointer(wfh: Any, row: dict[str, Any], warc_rel: str, pq_rel: str,
         r.add(pq_rel, f"pointer lands on {types}, not on this article's records", where)
 
 
-def _check_index(root: Path, m: dict[str, Any], r: _Report) -> None:
+def _check_index(root: Path, m: dict[str, Any], r: _Report,
+                 scans: dict[str, _Scan] | None = None) -> None:
     rel = layout.INDEX
     _check_described(root, m["index"], r)
     lines = _check_lines(root, rel, m["index"]["lines"], r)
@@ -346,6 +483,10 @@ def _check_index(root: Path, m: dict[str, Any], r: _Report) -> None:
             if (name, offset) in seen:
                 r.add(rel, f"a second line for {name} offset {offset}", where)
             seen.add((name, offset))
+            scan = (scans or {}).get(name)
+            if scan is not None and isinstance(f, dict) and f.get("digest") \
+                    and scan.has(offset, length, f.get("url"), f["digest"]):
+                continue  # the single pass saw exactly this record there
             if name not in handles:
                 handles[name] = stack.enter_context(open(warcs[name], "rb"))
             try:
@@ -427,7 +568,14 @@ def verify(path: str | os.PathLike[str],
         r.add(layout.MANIFEST, f"not a release manifest ({type(exc).__name__}: {exc})")
         return r.problems
     validator = _validator(root, m, r)
-    for step in (_check_quarantine, _check_index, _check_card, _check_extras):
-        _safe(lambda s=step: s(root, m, r), layout.MANIFEST, r)
-    _safe(lambda: _check_shards(root, m, validator, r), layout.MANIFEST, r)
+    _safe(lambda: _check_quarantine(root, m, r), layout.MANIFEST, r)
+    # the shards are read first (their single pass also serves the index check); their
+    # problems are reported last, as always
+    shards = _Report(r.progress)
+    scans: dict[str, _Scan] = {}
+    _safe(lambda: _check_shards(root, m, validator, shards, scans), layout.MANIFEST, shards)
+    for step in (_check_index, _check_card, _check_extras):
+        _safe(lambda s=step: s(root, m, r, scans) if s is _check_index else s(root, m, r),
+              layout.MANIFEST, r)
+    r.problems += shards.problems
     return r.problems
