@@ -81,7 +81,7 @@ def normalize_inline(text: str) -> str:
     - a whitespace run with a line break next to a CJK character is removed
       (``大纪元记者\\n   朝鲜`` → ``大纪元记者朝鲜``);
     - a run next to CJK punctuation is removed (``（法新社柏林11日电）    连接`` → ``…电）连接``);
-    - a lone U+3000 stays (``传诵“大法好”　他人平安``: a separator the editor typed), and a
+    - a lone U+3000 next to Chinese stays (``传诵“大法好”　他人平安``: a typed separator), and a
       line-broken run just inside brackets goes (``(\n  AAPL.O\n )`` → ``(AAPL.O)``);
     - any other run becomes one space (``Nord Stream\\n  2`` → ``Nord Stream 2``; an author's
       ``于 9 月 13 日`` and a headline's ``访问 被指`` keep their single spaces);
@@ -94,14 +94,14 @@ def normalize_inline(text: str) -> str:
         if start == 0 or end == len(text):
             return ""
         run = m.group()
-        if run == "\u3000":
-            return run  # a lone ideographic space is a headline separator someone typed
+        left_cls, right_cls = _class_of(text, start - 1, -1), _class_of(text, end, 1)
+        if run == "\u3000" and "cjk" in (left_cls, right_cls):
+            return run  # a lone ideographic space in Chinese is a separator someone typed
         left, right = text[start - 1], text[end]
         if _cjk_punct_re.match(left) or _cjk_punct_re.match(right):
             return ""
         if "\n" in run and (left in "([{" or right in ")]}"):
             return ""  # pretty-printed "(\n  AAPL.O\n )" is "(AAPL.O)"
-        left_cls, right_cls = _class_of(text, start - 1, -1), _class_of(text, end, 1)
         if ("\n" in run or "\t" in run) and "cjk" in (left_cls, right_cls):
             return ""
         return " "

@@ -121,6 +121,8 @@ def test_decode_never_raises_and_gives_clean_text(raw):
 @given(st.text(max_size=200), st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
 def test_unicode_text_round_trips(text, codec):
     text = "".join(ch for ch in text if (ch >= " " and ch != "\x7f") or ch in "\t\n\r")
+    if codec == "utf-8":
+        text = text.lstrip("\ufeff")  # its bytes are a BOM
     decoded = decode(text.encode(codec))
     # "Â\x80" is also the mojibake of "€": ftfy's reading wins, and says so
     assert decoded.text == text or "encoding_repaired:mojibake" in decoded.warnings

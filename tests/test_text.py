@@ -26,6 +26,7 @@ from corpuskit.text import clean_chars, is_cjk, normalize_inline
     ("苹果公司(\n  AAPL.O\n  )周五", "苹果公司(AAPL.O)周五"),  # breaks inside brackets go
     ("传诵“大法好”\u3000他人平安", "传诵“大法好”\u3000他人平安"),  # a typed U+3000 separator stays
     ("\u3000\u3000首段", "首段"),  # full-width paragraph indent goes
+    ("Nord\u3000Stream", "Nord Stream"),  # not between Chinese: an ordinary space
     ("", ""),
     ("\n\n", ""),
 ])
@@ -83,7 +84,9 @@ def test_normalize_inline_output_is_one_clean_line(text):
     out = normalize_inline(text)
     assert out == out.strip()
     assert "  " not in out
-    assert not any(ch.isspace() and ch != " " for ch in out)
+    # single spaces, and the one ideographic space an editor may type between Chinese words
+    assert not any(ch.isspace() and ch not in " \u3000" for ch in out)
+    assert "\u3000\u3000" not in out and " \u3000" not in out and "\u3000 " not in out
     assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in out)
     assert unicodedata.is_normalized("NFC", out)
 
