@@ -48,6 +48,7 @@ from ..writers.warc import (
     iter_warc_articles,
 )
 from . import layout
+from .executors import available_cpus, make_executor
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ class _Scan:
         self.problems = check_warc(path, self._record)
         if self._group:
             self.laid_out = False
+        self._group = []  # what is left travels back from a pool worker
 
     def _record(self, offset: int, length: int, headers: StatusAndHeaders, sha: str) -> None:
         rec_type = headers.get_header("WARC-Type")
@@ -276,7 +278,38 @@ class _Scan:
 
 
 def _key(length: int, url: str | None, digest: str | None) -> int:
-    return hash((length, url, digest))
+    """64 bits of a hash of a record's (length, URI, digest), the same in every process."""
+    data = f"{length}\0{url}\0{digest}".encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
+
+
+def _scan(path: str) -> _Scan | str:
+    """A shard's `_Scan` (in a pool worker), or why it could not be read."""
+    try:
+        return _Scan(Path(path))
+    except Exception as exc:
+        return f"unreadable: {type(exc).__name__}: {exc}"
+
+
+class _Scans:
+    """The shards' scans, run ahead in a pool of ``workers`` processes while the rows of the
+    shards before are being checked; `get` waits for one (in manifest order)."""
+
+    def __init__(self, paths: list[str], workers: int) -> None:
+        self._stack = ExitStack()
+        executor = self._stack.enter_context(make_executor("local", workers))
+        self._results: dict[int, _Scan | str] = {}
+        self._pending = executor.run(_scan, [(p,) for p in paths])
+
+    def get(self, i: int) -> _Scan | str:
+        while i not in self._results:
+            k, result = next(self._pending)
+            self._results[k] = result
+        return self._results.pop(i)
+
+    def close(self) -> None:
+        self._pending.close()
+        self._stack.close()
 
 
 def _canonical_sha(record: dict[str, Any]) -> str:
@@ -298,7 +331,23 @@ def _fast_validator(root: Path) -> Any:
 
 
 def _check_shards(root: Path, m: dict[str, Any], validator: Draft202012Validator | None,
-                  r: _Report, scans: dict[str, _Scan] | None = None) -> None:
+                  r: _Report, scans: dict[str, _Scan] | None = None,
+                  workers: int | None = None) -> None:
+    paths = [str(root / s["warc"]["path"]) for s in m["shards"]]
+    big = len(paths) > 1 and m["counts"].get("packed", 0) >= _POOL_ARTICLES
+    ahead = _Scans(paths, (workers or available_cpus()) if big else 1)
+    try:
+        _check_shard_rows(root, m, validator, r, scans, ahead)
+    finally:
+        ahead.close()
+
+
+# Below this many articles the shards are scanned in this process: a pool costs more.
+_POOL_ARTICLES = 5000
+
+
+def _check_shard_rows(root: Path, m: dict[str, Any], validator: Draft202012Validator | None,
+                      r: _Report, scans: dict[str, _Scan] | None, ahead: _Scans) -> None:
     passthrough = {i["sha256"] for i in m["inputs"] if i.get("format") == "record"}
     fast_valid = _fast_validator(root) if validator is not None else None
     outlets: Counter[str] = Counter()
@@ -306,12 +355,15 @@ def _check_shards(root: Path, m: dict[str, Any], validator: Draft202012Validator
     years: Counter[str] = Counter()
     last_id = ""
     done, total = 0, m["counts"].get("packed")
-    for shard in m["shards"]:
+    for k, shard in enumerate(m["shards"]):
         pq_rel, warc_rel = shard["parquet"]["path"], shard["warc"]["path"]
         _check_described(root, shard["parquet"], r)
         _check_described(root, shard["warc"], r)
         warc_path = root / warc_rel
-        scan = _safe(lambda p=warc_path: _Scan(p), warc_rel, r)
+        scan: _Scan | str | None = ahead.get(k)
+        if isinstance(scan, str):
+            r.add(warc_rel, scan)
+            scan = None
         if scan is not None:
             for problem in scan.problems:
                 r.add(warc_rel, problem.replace(f"{warc_path}: ", ""))
@@ -541,17 +593,21 @@ def _safe(fn: Any, rel: str, r: _Report) -> Any:
 
 
 def verify(path: str | os.PathLike[str],
-           progress: Callable[[str, dict[str, Any]], None] | None = None) -> list[Problem]:
+           progress: Callable[[str, dict[str, Any]], None] | None = None,
+           workers: int | None = None) -> list[Problem]:
     """Every problem found in the release at ``path``; [] when it is sound.
 
     ``progress(event, {"done", "total"})``, if given, is called per file checksummed
     (``"checksum"``) and per Parquet row checked (``"row"``); it must be cheap.
+
+    ``workers``: processes that read the WARC shards ahead of the row checks (default: the
+    cores available; small releases are read in this process).
     """
     root = Path(path)
     if is_bag(root):  # a bag (pack --bagit): its manifests, then the release in its data/
         return [Problem(f, msg) for f, msg in check_bag(root)] + [
             Problem(f"{PAYLOAD}/{p.file}", p.message, p.where)
-            for p in verify(root / PAYLOAD, progress)]
+            for p in verify(root / PAYLOAD, progress, workers)]
     r = _Report(progress)
     if not root.is_dir():
         r.add("", "not a folder")
@@ -573,7 +629,8 @@ def verify(path: str | os.PathLike[str],
     # problems are reported last, as always
     shards = _Report(r.progress)
     scans: dict[str, _Scan] = {}
-    _safe(lambda: _check_shards(root, m, validator, shards, scans), layout.MANIFEST, shards)
+    _safe(lambda: _check_shards(root, m, validator, shards, scans, workers), layout.MANIFEST,
+          shards)
     for step in (_check_index, _check_card, _check_extras):
         _safe(lambda s=step: s(root, m, r, scans) if s is _check_index else s(root, m, r),
               layout.MANIFEST, r)

@@ -34,7 +34,7 @@ import re
 import struct
 import uuid
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -72,6 +72,7 @@ _RFC3339 = re.compile(
 _URI_UNSAFE = re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 _MIME_END = re.compile(r"[;\s]")  # cdxj-indexer's cut of Content-Type to the bare media type
 _CHUNK = 1 << 16
+_MEMBER_CHUNK = 1 << 14
 
 
 @dataclass(frozen=True)
@@ -433,8 +434,10 @@ def _read_member(fh: BinaryIO, pos: int) -> tuple[int, bytes]:
     inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
     parts: list[bytes] = []
     fed = 0
+    chunk = _MEMBER_CHUNK  # most members are a few KB: read little, then more
     while True:
-        buf = fh.read(_CHUNK)
+        buf = fh.read(chunk)
+        chunk = _CHUNK
         if not buf:
             raise _BrokenMember("truncated gzip member (the file ends inside it)")
         try:
@@ -464,21 +467,22 @@ def _resync(fh: BinaryIO, pos: int) -> int | None:
             pos += hit + 1
 
 
-def _iter_members(fh: BinaryIO) -> Iterator[tuple[int, bytes | None, str | None]]:
-    """(offset, content, None) per gzip member; (offset, None, problem) per broken stretch."""
+def _iter_members(fh: BinaryIO) -> Iterator[tuple[int, int, bytes | None, str | None]]:
+    """(offset, length, content, None) per gzip member; (offset, 0, None, problem) per broken
+    stretch."""
     size = os.fstat(fh.fileno()).st_size
     pos = 0
     while pos < size:
         try:
             length, data = _read_member(fh, pos)
         except _BrokenMember as exc:
-            yield pos, None, str(exc)
+            yield pos, 0, None, str(exc)
             nxt = _resync(fh, pos + 1)
             if nxt is None:
                 return
             pos = nxt
             continue
-        yield pos, data, None
+        yield pos, length, data, None
         pos += length
 
 
@@ -487,13 +491,19 @@ _NO_CONCURRENT_TO = ("warcinfo", "conversion", "continuation")
 _NO_REFERS_TO = ("warcinfo", "response", "resource", "request", "continuation")
 
 
-def check_warc(path: str | os.PathLike[str]) -> list[str]:
+def check_warc(path: str | os.PathLike[str],
+               on_record: Callable[[int, int, StatusAndHeaders, str], None] | None = None
+               ) -> list[str]:
     """Every problem found in a shard, as human-readable strings naming file, offset and record
     ID: recomputed WARC-Block-Digest / WARC-Payload-Digest (sha256) mismatches, missing warcinfo
     first, records without WARC-Warcinfo-ID, broken gzip members. [] when sound.
 
     Also: records that are not WARC/1.1, bad Content-Length, a member holding other than one
     record, repeated record IDs, WARC-Concurrent-To / WARC-Refers-To where WARC 1.1 forbids them.
+
+    ``on_record(offset, length, headers, block_sha256)`` is called for every record read (in
+    file order, whatever was found wrong with it), so a caller that wants more from the shard
+    (`corpuskit.release.check`) reads and decompresses it once.
     """
     name = os.fspath(path)
     problems: list[str] = []
@@ -502,12 +512,13 @@ def check_warc(path: str | os.PathLike[str]) -> list[str]:
     seen: set[str] = set()
     count = 0
     with open(path, "rb") as fh:
-        for offset, data, broken in _iter_members(fh):
+        for offset, length, data, broken in _iter_members(fh):
             if data is None:
                 problems.append(f"{name}: offset {offset}: {broken}")
                 continue
             found: list[str] = []
-            headers = _check_record(data, parser, found)
+            digest: list[str] = []
+            headers = _check_record(data, parser, found, digest)
             rec_id = headers.get_header("WARC-Record-ID") if headers is not None else None
             if headers is not None:
                 rec_type = headers.get_header("WARC-Type")
@@ -527,6 +538,8 @@ def check_warc(path: str | os.PathLike[str]) -> list[str]:
                 if rec_id:
                     seen.add(rec_id)
                 count += 1
+                if on_record is not None:
+                    on_record(offset, length, headers, digest[0] if digest else "")
             problems.extend(f"{name}: offset {offset}: record {rec_id or '(none)'}: {p}"
                             for p in found)
     if count == 0 and not problems:
@@ -534,16 +547,67 @@ def check_warc(path: str | os.PathLike[str]) -> list[str]:
     return problems
 
 
-def _check_record(data: bytes, parser: StatusAndHeadersParser, found: list[str]
-                  ) -> StatusAndHeaders | None:
-    """Check one member's record, adding to ``found``; its headers, None if it is no record."""
-    stream = io.BytesIO(data)
-    try:
-        headers = parser.parse(stream)
-    except Exception as exc:  # warcio raises its own exception, or EOFError on nothing
-        first = data.split(b"\n", 1)[0][:80]
-        found.append(f"not a {WARC_VERSION} record (first line {first!r}) {exc}".rstrip())
+class _Headers(StatusAndHeaders):
+    """warcio's StatusAndHeaders with a dict lookup (`get_header` is called ~15 times a record
+    while checking, and warcio's scans the list each time)."""
+
+    def __init__(self, headers: list[tuple[str, str]], total_len: int) -> None:
+        self.statusline = ""
+        self.headers = headers
+        self.protocol = WARC_VERSION
+        self.total_len = total_len
+        self.headers_buff = None
+        self._first: dict[str, str] = {}
+        for name, value in headers:
+            self._first.setdefault(name.lower(), value)
+
+    def get_header(self, name: str, default_value: str | None = None) -> str | None:
+        return self._first.get(name.lower(), default_value)
+
+
+def _parse_headers(data: bytes) -> tuple[StatusAndHeaders, int] | None:
+    """A record's headers and where its block starts, as warcio's ``StatusAndHeadersParser``
+    reads them, for the plain case only (a ``WARC/1.1`` line, UTF-8 ``Name: value`` lines
+    ending in CRLF, no continuation lines); None for anything else."""
+    end = data.find(b"\r\n\r\n")
+    if end < 0:
         return None
+    head = data[:end]
+    if head.count(b"\n") != head.count(b"\r\n") or head.count(b"\r") != head.count(b"\n"):
+        return None  # a lone CR or LF: readline() would cut lines elsewhere
+    try:
+        lines = head.decode("utf-8").split("\r\n")
+    except UnicodeDecodeError:
+        return None
+    if lines[0] != WARC_VERSION:
+        return None
+    headers = []
+    for line in lines[1:]:
+        line = line.rstrip()  # as warcio strips each line
+        name, sep, value = line.partition(":")
+        if not line or not sep or line[0] in " \t":
+            return None
+        headers.append((name.rstrip(" \t"), value.lstrip()))
+    return _Headers(headers, end + 4), end + 4
+
+
+def _check_record(data: bytes, parser: StatusAndHeadersParser, found: list[str],
+                  digest: list[str] | None = None) -> StatusAndHeaders | None:
+    """Check one member's record, adding to ``found``; its headers, None if it is no record.
+
+    The block's SHA-256 (hex) is appended to ``digest`` when the block could be cut out."""
+    parsed = _parse_headers(data)
+    if parsed is not None:
+        headers, start = parsed
+    else:  # anything unusual: warcio's parser, which also says what is wrong
+        stream = io.BytesIO(data)
+        try:
+            headers = parser.parse(stream)
+        except Exception as exc:  # warcio raises its own exception, or EOFError on nothing
+            first = data.split(b"\n", 1)[0][:80]
+            found.append(f"not a {WARC_VERSION} record (first line {first!r}) {exc}".rstrip())
+            return None
+        start = stream.tell()
     rec_type = headers.get_header("WARC-Type") or ""
     for required in ("WARC-Record-ID", "WARC-Type", "WARC-Date"):
         if not headers.get_header(required):
@@ -553,7 +617,6 @@ def _check_record(data: bytes, parser: StatusAndHeadersParser, found: list[str]
     except ValueError:
         found.append(f"bad Content-Length {headers.get_header('Content-Length')!r}")
         return headers
-    start = stream.tell()
     block = data[start:start + length]
     rest = data[start + length:]
     if len(block) < length:
@@ -575,6 +638,9 @@ def _check_record(data: bytes, parser: StatusAndHeadersParser, found: list[str]
         payload = block[cut + 4:] if cut >= 0 else b""
     elif rec_type in ("revisit", "warcinfo"):
         payload = None  # a revisit's payload digest is the original's; warcinfo has none
+    block_sha = hashlib.sha256(block).hexdigest()
+    if digest is not None:
+        digest.append(block_sha)
     checks = [("WARC-Block-Digest", block)]
     if payload is not None:
         checks.append(("WARC-Payload-Digest", payload))
@@ -587,7 +653,8 @@ def _check_record(data: bytes, parser: StatusAndHeadersParser, found: list[str]
         if algo.lower() != "sha256":
             found.append(f"{field} is {algo or value!r}, not sha256")
             continue
-        actual = hashlib.sha256(content).hexdigest()
+        # most payloads are the whole block: hash it once
+        actual = block_sha if content is block else hashlib.sha256(content).hexdigest()
         if encoded != actual:
             found.append(f"{field} mismatch: header says {value}, content is sha256:{actual}")
     return headers
