@@ -28,6 +28,7 @@ from pathlib import Path
 
 import ftfy
 import ftfy.bad_codecs  # registers the "utf-8-variants" codec
+import webencodings
 from charset_normalizer import from_bytes
 
 from .limits import LimitExceeded
@@ -139,9 +140,15 @@ def _decode(raw: bytes) -> tuple[str, str, list[str]]:
             warnings.append(f"encoding_declared_mismatch:{declared}")
         return text, "utf-8", warnings
     if declared is not None and declared != "utf-8":
+        # Windows-1252 decodes any bytes: a Chinese page mislabelled Latin-1 (a server or
+        # editor default) would become mojibake, so the Chinese reading is checked first
+        chinese = _guess_chinese(raw) if declared == "cp1252" else None
+        if chinese is not None:
+            return raw.decode(chinese, "replace"), chinese, [
+                *warnings, f"encoding_declared_mismatch:{declared}", f"encoding_detected:{chinese}"]
         try:
             return raw.decode(declared), declared, warnings
-        except UnicodeDecodeError:
+        except UnicodeError:
             warnings.append(f"encoding_declared_mismatch:{declared}")
     text, replaced, utf8_warnings = _utf8(raw, warnings)
     if _mostly_utf8(text, replaced):
@@ -156,20 +163,20 @@ def _decode(raw: bytes) -> tuple[str, str, list[str]]:
 
 
 def _declared(raw: bytes) -> str | None:
-    """The charset a page declares (widened), if it names an ASCII-compatible codec."""
+    """The charset a page declares, as a Python codec (widened), or None.
+
+    Labels are looked up as browsers do (WHATWG Encoding Standard, via webencodings), so a
+    page cannot name a Python-only codec (base64, rot13, unicode_escape, punycode).
+    """
     m = _declared_re.search(raw[:_DECLARED_WINDOW])
     if not m:
         return None
-    label = _widen((m.group(1) or m.group(2)).decode("ascii", "replace"))
-    if label is None:
+    encoding = webencodings.lookup((m.group(1) or m.group(2)).decode("ascii", "replace"))
+    if encoding is None:
         return None
-    # a declaration readable as ASCII cannot be UTF-16/32 (WHATWG: treat it as UTF-8)
-    try:
-        if b"<meta charset=".decode(label) != "<meta charset=":
-            return "utf-8"
-    except UnicodeDecodeError:
-        return "utf-8"
-    return label
+    if encoding.name in ("utf-16le", "utf-16be"):
+        return "utf-8"  # a declaration readable as ASCII cannot be UTF-16 (WHATWG: UTF-8)
+    return _widen(encoding.codec_info.name)
 
 
 def _widen(label: str) -> str | None:
@@ -178,8 +185,9 @@ def _widen(label: str) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
-    return {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs",
-            "ascii": "utf-8", "iso8859-1": "cp1252", "latin-1": "cp1252"}.get(name, name)
+    return {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs",
+            "cp950": "big5hkscs", "ascii": "utf-8", "iso8859-1": "cp1252",
+            "latin-1": "cp1252"}.get(name, name)
 
 
 # -- UTF-8 repair --------------------------------------------------------------------------

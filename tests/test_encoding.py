@@ -308,3 +308,22 @@ def test_mojibake_is_repaired():
 def test_text_that_only_looks_like_mojibake_is_kept():
     for text in ("以简体姓名“符××”登记", "Café crème — “Zoë” à l’école", "naïve façade ©2020"):
         assert decode(text.encode()) == Decoded(text, "utf-8", [])
+
+
+@pytest.mark.parametrize("label", ["base64", "rot13", "unicode_escape", "punycode", "idna",
+                                   "undefined", "zlib", "x-no-such-charset"])
+def test_declared_labels_are_charsets_not_python_codecs(label):
+    page = f'<meta charset="{label}"><p>{_paragraphs("000")[1]}</p>'
+    decoded = decode(page.encode("gb18030"))
+    assert decoded.text == page
+    assert decoded.encoding == "gb18030"
+
+
+def test_chinese_page_mislabelled_latin1_is_not_mojibake():
+    page = ('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+            f"<p>{_paragraphs('000')[1]}</p>")
+    decoded = decode(page.encode("gbk"))
+    assert decoded.text == page
+    assert decoded.warnings == ["encoding_declared_mismatch:cp1252", "encoding_detected:gb18030"]
+    latin = '<meta charset="iso-8859-1"><p>Café crème à l’école, naïve façade, Müller.</p>'
+    assert decode(latin.encode("cp1252")) == Decoded(latin, "cp1252", [])
