@@ -426,6 +426,7 @@ CRASHER_EXPECTED = {
     "html_image_src_unsplittable.html": "article",
     "mirror_unclosed_img_tags.md": "article",
     "dateline_chinese_numeral_keyerror.md": "article",
+    "meta_charset_base64.html": "article",
 }
 
 

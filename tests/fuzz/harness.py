@@ -48,6 +48,7 @@ INSERTIONS = (
     b"<!--99999999999999-->", b"<!--0000000000000-->", b"\n---\n", b"\n------\n",
     b"[t](javascript:alert(1))", b"### ", b"{", b"[", b"\"", b"\\u0000", b"\\ud800",
     b"<time datetime=\"0000-00-00\">", b"<meta charset=\"utf-16\">", b"<meta charset=big5>",
+    b"<meta charset=base64>", b"<?xml version=\"1.0\" encoding=\"punycode\"?>",
 )
 
 
