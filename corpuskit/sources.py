@@ -156,10 +156,14 @@ def _decode(raw: bytes) -> tuple[str, str, list[str]]:
     if declared == "utf-8":
         warnings.append("encoding_declared_mismatch:utf-8")
     label = _guess_chinese(raw) or _detect(raw)
-    if label is None:
+    try:
+        if label is None:
+            raise LookupError
+        detected, replaced = _decode_counting(raw, label)
+    except (UnicodeError, LookupError):  # a detector's odd codec must not make decode() raise
         return text, "utf-8", [*utf8_warnings, "encoding_undetected"]
-    text, replaced = _decode_counting(raw, label)
-    return text, label, [*warnings, f"encoding_detected:{label}", *_repair_warnings(0, replaced)]
+    return detected, label, [*warnings, f"encoding_detected:{label}",
+                             *_repair_warnings(0, replaced)]
 
 
 def _declared(raw: bytes) -> str | None:
