@@ -28,6 +28,7 @@ def is_http_url(url: str | None) -> bool:
         return False
     try:
         parts = urlsplit(url.strip())
+        parts.port  # noqa: B018  (raises ValueError for a port that is no number: host:m)
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)

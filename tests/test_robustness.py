@@ -427,6 +427,7 @@ CRASHER_EXPECTED = {
     "mirror_unclosed_img_tags.md": "article",
     "dateline_chinese_numeral_keyerror.md": "article",
     "meta_charset_base64.html": "article",
+    "url_port_not_a_number.md": "article",
 }
 
 
