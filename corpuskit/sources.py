@@ -452,7 +452,10 @@ def iter_paths(inputs: Iterable[str | os.PathLike[str]], follow_links: bool = Fa
                     continue
                 f = Path(dirpath) / name
                 if f.is_symlink() and not follow_links:
-                    target = f.resolve()
+                    try:
+                        target = f.resolve()
+                    except (RuntimeError, OSError):  # a link loop: reading it says so
+                        target = root / name
                     if root not in target.parents:
                         continue  # a link that leaves the input root
                 files.append(f)

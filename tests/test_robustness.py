@@ -347,6 +347,7 @@ def test_links_leaving_the_root_are_not_followed_unless_asked(tmp_path):
 
 def test_dangling_links_fifos_and_directories_are_unreadable_not_hangs(tmp_path):
     (tmp_path / "dangling.md").symlink_to(tmp_path / "missing.md")
+    (tmp_path / "self.md").symlink_to(tmp_path / "self.md")  # a link loop
     os.mkfifo(tmp_path / "pipe.md")
     started = time.monotonic()
     outcomes = {o.capture.path: o for o in iter_outcomes([tmp_path])}
@@ -354,6 +355,7 @@ def test_dangling_links_fifos_and_directories_are_unreadable_not_hangs(tmp_path)
     assert outcomes["pipe.md"].reason == "unreadable"
     assert "FIFO" in outcomes["pipe.md"].message
     assert outcomes["dangling.md"].reason == "unreadable"
+    assert outcomes["self.md"].reason == "unreadable"
     for o in outcomes.values():
         _assert_well_formed(o)
 
