@@ -44,13 +44,14 @@ import os
 import secrets
 import shutil
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import __version__
 from ..schema import schema_id, schema_path, schema_version
@@ -113,8 +114,7 @@ class ReleaseError(Exception):
     """A pack that cannot start (bad target, missing input): a message for a person."""
 
 
-@dataclass(frozen=True)
-class InputFile:
+class InputFile(NamedTuple):
     path: str  # stored path: relative, forward slashes (goes into the release)
     file: str  # path on disk (messages only; never written into the release)
     bytes: int
@@ -148,10 +148,17 @@ def _walk(inputs: Sequence[str | os.PathLike[str]]) -> list[tuple[str, str]]:
         given_path = Path(given)
         prefix = f"{given_path.resolve().name}/" if several and given_path.is_dir() else ""
         for file, root in iter_paths([given_path]):
+            name, base = os.fspath(file), os.fspath(root) + os.sep
+            # (a string cut, not Path.relative_to: this runs for every input file)
+            rel = name[len(base):] if name.startswith(base) else \
+                os.fspath(file.relative_to(root))
+            if os.sep != "/":
+                rel = rel.replace(os.sep, "/")
             # A name that is not UTF-8 (surrogate-escaped by Python) cannot go into JSON or
             # Parquet as is: its undecodable bytes become U+FFFD in the stored path.
-            rel = os.fsencode(file.relative_to(root).as_posix()).decode("utf-8", "replace")
-            found.append((prefix + rel, str(file)))
+            if not rel.isascii():
+                rel = os.fsencode(rel).decode("utf-8", "replace")
+            found.append((prefix + rel, name))
     return found
 
 
@@ -228,61 +235,67 @@ class _Driver:
 
     # 2: extract
     def extract(self, files: list[InputFile]) -> None:
-        first: dict[str, InputFile] = {}
-        distinct: list[InputFile] = []
-        copies: list[tuple[InputFile, InputFile]] = []
-        for f in files:
-            if f.sha256 and f.sha256 in first:
-                copies.append((f, first[f.sha256]))
-                continue
+        """Extract the distinct files (a byte-identical copy is accounted as a duplicate of
+        the first file with its bytes, by stored path); what the manifest needs of each input
+        is kept as small as it can be (this runs for every input of a large archive)."""
+        first_of: dict[str, int] = {}
+        twin_of: dict[int, int] = {}  # a copy's index → its twin's
+        distinct: list[int] = []
+        for i, f in enumerate(files):
             if f.sha256:
-                first[f.sha256] = f
-            distinct.append(f)
-        twins = {twin.sha256 for _, twin in copies}
+                j = first_of.setdefault(f.sha256, i)
+                if j != i:
+                    twin_of[i] = j
+                    continue
+            distinct.append(i)
+        del first_of
+        copies_of: dict[int, list[int]] = {}
+        for c, t in twin_of.items():
+            copies_of.setdefault(t, []).append(c)
         n = len(distinct)
         size = min(max(math.ceil(n / (self.executor.workers * 8)), EXTRACT_CHUNK[0]),
                    EXTRACT_CHUNK[1])
         size = max(size, math.ceil(n / MAX_EXTRACT_TASKS))
         chunks = _chunks(distinct, size)
-        tasks = [(str(self.work), t, [(f.file, f.path, f.sha256) for f in chunk])
+        tasks = [(str(self.work), t, [(files[i].file, files[i].path, files[i].sha256)
+                                      for i in chunk])
                  for t, chunk in enumerate(chunks)]
-        summaries: list[list[Any] | None] = [None] * len(chunks)
-        items_of: dict[str, list[tuple[int, int | None, str | None]]] = {}
-        copies_of: dict[str, list[InputFile]] = {}
-        for copy, twin in copies:
-            copies_of.setdefault(twin.sha256, []).append(copy)
+        fmts: list[str | None] = [None] * len(files)
+        records = array("l", bytes(8 * len(files)))
+        items_of: dict[int, list[tuple[int, int | None, str | None]]] = {}
         for t, res in self.executor.run(extract_files, tasks):
             r: ExtractResult = res
+            tasks[t] = ()  # type: ignore[call-overload]  # done: let its file list go
             if r.articles:
                 self.spilled.append((r.task, r.offsets))
             self.quarantine += r.quarantine
-            summaries[t] = [(s.format, len(s.items)) for s in r.files]
-            for f, s in zip(chunks[t], r.files, strict=True):
-                if f.sha256 in twins:
-                    items_of[f.sha256] = s.items
+            for i, s in zip(chunks[t], r.files, strict=True):
+                f = files[i]
+                fmts[i], records[i] = s.format, len(s.items)
                 self.progress("input", {"path": f.path, "file": f.file, "packed": s.packed,
                                         "quarantined": s.quarantined, "duplicates": 0})
-                for copy in copies_of.get(f.sha256, []) if f.sha256 else []:
-                    self.progress("input", {"path": copy.path, "file": copy.file, "packed": 0,
-                                            "quarantined": [], "duplicates": len(s.items)})
+                for c in copies_of.get(i, ()):
+                    items_of[i] = s.items
+                    fmts[c], records[c] = s.format, len(s.items)
+                    self.progress("input", {"path": files[c].path, "file": files[c].file,
+                                            "packed": 0, "quarantined": [],
+                                            "duplicates": len(s.items)})
         self.spilled.sort()
-        for copy, twin in copies:
-            for item, record, id_ in items_of[twin.sha256]:
+        for c, t in sorted(twin_of.items()):
+            copy, twin = files[c], files[t]
+            for item, record, id_ in items_of[t]:
                 self.duplicates.append(((copy.path, item), {
                     "path": copy.path, "record": record, "sha256": copy.sha256,
                     "id": id_, "reason": "identical_bytes",
                     "folded_into": {"path": twin.path, "record": record,
                                     "sha256": twin.sha256},
                 }))
-        found = {f.sha256 or f.path: s for t, chunk in enumerate(chunks)
-                 for f, s in zip(chunk, summaries[t] or [], strict=True)}
-        for f in files:
-            fmt, records = found[f.sha256 or f.path]
-            twin = first.get(f.sha256)
+        for i, f in enumerate(files):
+            t = twin_of.get(i)
             self.inputs.append({
                 "path": f.path, "bytes": max(f.bytes, 0), "sha256": f.sha256 or None,
-                "format": fmt, "records": records,
-                "identical_to": twin.path if twin is not None and twin is not f else None,
+                "format": fmts[i], "records": records[i],
+                "identical_to": files[t].path if t is not None else None,
             })
 
     # 3: fold
@@ -491,6 +504,9 @@ def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
             executor = stack.enter_context(make_executor("local", 1))
         d = _Driver(root, meta, shard_size, executor, progress, warc_level)
         d.extract(files)
+        # the workers leave extraction holding its models and caches (~100 MB each): the
+        # fold and write tasks start in fresh ones
+        executor.recycle()
         d._lap("extract")
         folds = d.fold()
         d._lap("fold")

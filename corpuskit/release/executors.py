@@ -55,6 +55,10 @@ class Executor:
     def close(self) -> None:
         pass
 
+    def recycle(self) -> None:
+        """Let the next tasks start in fresh workers (a pool's are replaced; others keep
+        theirs): extraction leaves models and caches behind that writing does not need."""
+
     def __enter__(self) -> Executor:
         return self
 
@@ -104,6 +108,9 @@ class ProcessExecutor(Executor):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def recycle(self) -> None:
+        self.close()
 
 
 def _exit_with_parent(parent: int) -> None:
