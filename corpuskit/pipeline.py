@@ -106,17 +106,22 @@ _WARM_UP = (
     "<p>（德国之声中文网）美国官员周一表示，金正恩可能会罕见出访外国。</p>",
     "<html><body><article><h1>金正恩将赴俄会普京</h1><p>美国官员周一表示，金正恩可能会罕见"
     "出访外国，乘坐装甲列车从平壤前往俄罗斯。</p></article></body></html>",
+    # English text loads the language-identification model
+    "<!--1602186635000-->\n[Photo: Shanghai from Pudong](https://chinadigitaltimes.net/a/)\n"
+    "------\n\n<p>The skyline of Shanghai seen across the river at night.</p>",
 )
 
 
 @cache
 def _warm_up() -> None:
     """Build what extraction loads lazily (the Public Suffix List trie, script tables, the
-    schema validator; about a second) once per process, outside any time limit: a limit
-    shorter than that would otherwise stop every input half-way through loading."""
+    language-identification model, the schema validator; seconds) once per process, outside
+    any time limit: a shorter limit would otherwise stop every input half-way through."""
     for text in _WARM_UP:
         with contextlib.suppress(Exception):  # a broken adapter shows on the real inputs
             _extract(Capture(path="warm-up", raw=text.encode("utf-8")))
+    # an invalid record builds the reference validator and its URI grammar (lark)
+    validate({"source_url": "https://example.org/a", "images": [{"url": "https://example.org/"}]})
 
 
 def _precheck(capture: Capture, limits: Limits) -> Outcome | None:

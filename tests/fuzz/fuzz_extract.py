@@ -26,7 +26,7 @@ with atheris.instrument_imports(include=["corpuskit"]):
 
 from fuzz.harness import check, mutate, seed_inputs
 
-SEEDS = [data for _, data in seed_inputs()]
+SEEDS = [data for _, data in seed_inputs(max_bytes=1 << 20)]
 
 
 def test_one_input(data: bytes) -> None:
@@ -44,7 +44,7 @@ def main() -> None:
         out = Path(corpus)
         out.mkdir(parents=True, exist_ok=True)
         if not any(out.iterdir()):
-            for name, data in seed_inputs():
+            for name, data in seed_inputs(max_bytes=1 << 20):
                 (out / name).write_bytes(data)
     atheris.Setup(args, test_one_input)
     atheris.Fuzz()
