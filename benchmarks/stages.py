@@ -1,0 +1,161 @@
+"""Cost per capture of each stage of a pack, in CPU µs, on one core (docs/performance.md).
+
+    python benchmarks/stages.py CORPUS [--limit N] [--level 6] [--json OUT]
+
+Runs the stages one after another over the same captures in one process, each over all of
+them before the next (so each is timed on its own, in processor time: a busy machine slows
+them less than it slows the wall clock), and prints µs per capture:
+
+- the floor: **read** (the file's bytes), **decode** (bytes → text, `corpuskit.sources.decode`),
+  **parse** (lxml's HTML parser over the whole text): what any extractor pays;
+- extraction, corpuskit's per-capture hot path: **extract** (detect the layout, run the
+  adapter), **validate** (``to_dict`` and the jsonschema-rs check);
+- what a pack adds: **hash** (SHA-256 of the file, for identical files), **spill** (the
+  article to its spill line and back), **fold** (sort by id and preference), **parquet**
+  (rows → Arrow → zstd Parquet), **warc** (render the page, four records, digests, gzip at
+  ``--level``), **index** (CDXJ lines, sorted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import lxml.html
+
+from corpuskit import formats
+from corpuskit.data import Article
+from corpuskit.schema import is_valid
+from corpuskit.sources import Capture, decode, iter_paths
+from corpuskit.writers.cdxj import sort_cdxj
+from corpuskit.writers.parquet import (
+    ShardWriter,
+    arrow_schema,
+    parse_time,
+    rows_to_batch,
+    to_row,
+)
+from corpuskit.writers.warc import WarcWriter, cdxj_line
+
+_parser = lxml.html.HTMLParser(no_network=True, huge_tree=True)
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _time(stages: dict[str, float], name: str, fn, items):
+    t = time.process_time()
+    out = [fn(x) for x in items]
+    stages[name] = time.process_time() - t
+    return out
+
+
+def measure(corpus: Path, limit: int | None, level: int) -> dict:
+    files = [f for f, _ in iter_paths([corpus])]
+    if limit:
+        files = files[:limit]
+    n = len(files)
+    st: dict[str, float] = {}
+
+    raws = _time(st, "read", lambda f: f.read_bytes(), files)
+    texts = _time(st, "decode", lambda r: decode(r).text, raws)
+    _time(st, "parse", lambda t: lxml.html.document_fromstring(t, parser=_parser)
+          if t.strip() else None, texts)
+
+    def extract(item):
+        f, raw = item
+        capture = Capture(path=f.name, raw=raw, file=str(f))
+        try:
+            return [a for a in formats.detect(capture).read(capture) if isinstance(a, Article)]
+        except Exception:
+            return []
+    found = _time(st, "extract", extract, list(zip(files, raws, strict=True)))
+    pairs = [(a, raw) for group, raw in zip(found, raws, strict=True) for a in group]
+    dicts = _time(st, "validate", lambda p: (p[0].to_dict(), is_valid(p[0].to_dict()))[0],
+                  pairs)
+    _time(st, "hash", lambda r: hashlib.sha256(r).hexdigest(), raws)
+
+    def spill(d):  # the extract task's key and line, the fold's key parse, the writer's load
+        article_json = _dumps(d)
+        captured = parse_time(d["captured_at"])
+        key = [d["id"], captured.timestamp() if captured else None, len(d["text"]), "0" * 64,
+               d["source"]["path"], 1, None, 0, 0, 0, len(article_json), d["outlet"]["id"],
+               d["language"], d["published_at"], d["captured_at"]]
+        line = f"{_dumps(key)}\t{article_json}"
+        cut = line.index("\t")
+        return json.loads(line[:cut]), json.loads(line[cut + 1:]), line[cut + 1:]
+    spilled = _time(st, "spill", spill, dicts)
+
+    t = time.process_time()
+    keys = sorted(((k[0], k[1] is None, -(k[1] or 0.0), -k[2], k[4]) for k, _, _ in spilled))
+    st["fold"] = time.process_time() - t
+    del keys
+
+    with tempfile.TemporaryDirectory() as tmp:
+        schema = arrow_schema({})
+        t = time.process_time()
+        w = ShardWriter(Path(tmp) / "x.parquet", {})
+        for i in range(0, len(spilled), 1000):
+            part = spilled[i:i + 1000]
+            batch = rows_to_batch([to_row(d, ("x.warc.gz", 0, 0)) for _, d, _ in part], schema)
+            w.write_batch(batch, [len(d["text"]) for _, d, _ in part])
+        w.close()
+        st["parquet"] = time.process_time() - t
+        pq_bytes = (Path(tmp) / "x.parquet").stat().st_size
+
+    buf = io.BytesIO()
+    t = time.process_time()
+    warc = WarcWriter(buf, "x.warc.gz", release="bench", software="bench",
+                      warc_date="2024-01-01T00:00:00Z", compresslevel=level)
+    seen = set()
+    for (_key, d, article_json), (_, raw) in zip(spilled, pairs, strict=True):
+        if d["id"] not in seen:
+            seen.add(d["id"])
+            warc.write_article(Article.from_dict(d), raw, record_json=article_json)
+    st["warc"] = time.process_time() - t
+    t = time.process_time()
+    lines = sort_cdxj(cdxj_line("x.warc.gz", e) for e in warc.cdxj_entries())
+    st["index"] = time.process_time() - t
+    del lines
+
+    us = {k: round(v / n * 1e6, 1) for k, v in st.items()}
+    floor = us["read"] + us["decode"] + us["parse"]
+    ours = sum(us[k] for k in ("hash", "spill", "fold", "parquet", "warc", "index"))
+    return {
+        "corpus": str(corpus), "captures": n, "articles": len(pairs),
+        "input_mb": round(sum(map(len, raws)) / 1e6, 2), "warc_level": level,
+        "warc_mb": round(buf.tell() / 1e6, 2), "parquet_mb": round(pq_bytes / 1e6, 2),
+        "us_per_capture": us, "floor_us": round(floor, 1),
+        "extraction_us": round(us["extract"] + us["validate"], 1), "pack_us": round(ours, 1),
+        "total_us": round(sum(us.values()), 1),
+        "python": platform.python_version(), "cpus": os.cpu_count(),
+        "load": os.getloadavg()[0],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--limit", type=int)
+    ap.add_argument("--level", type=int, default=6, help="WARC gzip level")
+    ap.add_argument("--json", type=Path, help="also write the result here")
+    args = ap.parse_args()
+    r = measure(args.corpus, args.limit, args.level)
+    for k, v in r["us_per_capture"].items():
+        print(f"{k:>10} {v:9.1f} µs")
+    print(f"floor {r['floor_us']:.0f} µs, extraction {r['extraction_us']:.0f} µs, pack "
+          f"{r['pack_us']:.0f} µs; total {r['total_us']:.0f} µs per capture "
+          f"({r['captures']} captures, {r['articles']} articles, load {r['load']:.1f})")
+    if args.json:
+        args.json.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
