@@ -101,6 +101,9 @@ def test_progress_events(captures, tmp_path):
     assert kinds.count("input") == result.files
     assert kinds.count("bucket") == 256
     assert kinds.count("shard") == result.shards
+    segments = [i for e, i in events if e == "segment"]
+    assert segments and [i["segment"] for i in segments] == list(range(1, len(segments) + 1))
+    assert {i["segments"] for i in segments} == {len(segments)} and len(segments) >= result.shards
     inputs = [i for e, i in events if e == "input"]
     assert sum(i["packed"] for i in inputs) == result.packed + sum(
         1 for d in corpuskit.open_release(tmp_path / "r").manifest["duplicates"]
@@ -156,3 +159,38 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state[state.rindex(b")") + 2:state.rindex(b")") + 3] != b"Z"
+
+
+@pytest.mark.parametrize("head", [
+    b"WARC/1.1\r\nWARC-Type: resource\r\nContent-Length: 3\r\n\r\n",
+    b"WARC/1.1\r\nWARC-Type:resource  \r\nX: a: b\r\nContent-Length: 3\r\n\r\n",
+    b"WARC/1.1\r\nWARC-Type: resource\r\n continued\r\nContent-Length: 3\r\n\r\n",
+    b"warc/1.1\r\nWARC-Type: resource\r\n\r\n",
+    b"WARC/1.0\r\nWARC-Type: resource\r\n\r\n",
+    b"WARC/1.1\r\nWARC-Target-URI: http://x/\xe4\xb8\xad\r\n\r\n",
+    b"WARC/1.1\r\nWARC-Target-URI: http://x/\xff\r\n\r\n",
+    b"WARC/1.1\r\nA: 1\nB: 2\r\n\r\n",
+    b"WARC/1.1\r\nno colon here\r\nA: 1\r\n\r\n",
+    "WARC/1.1\r\nA: 1\u3000\r\nB:\u3000\r\n\r\n".encode(),
+])
+def test_the_fast_header_parser_reads_what_warcio_reads(head):
+    """verify reads every WARC record's headers; its fast parser must agree with warcio's
+    whenever it answers (it leaves anything unusual to warcio)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    from corpuskit.writers.warc import _parse_headers
+
+    data = head + b"abc\r\n\r\n"
+    fast = _parse_headers(data)
+    if fast is None:
+        return
+    stream = io.BytesIO(data)
+    slow = StatusAndHeadersParser(["WARC/1.1"], verify=True).parse(stream)
+    headers, start = fast
+    assert (headers.protocol, headers.statusline, headers.headers) == (
+        slow.protocol, slow.statusline, slow.headers)
+    assert start == stream.tell()
+    for name, _ in slow.headers:
+        assert headers.get_header(name.upper()) == slow.get_header(name.upper())

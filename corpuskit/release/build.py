@@ -106,6 +106,8 @@ HASH_CHUNK = 1024
 #   "input" {path, file, packed, quarantined: [reason], duplicates}: once per input file, in
 #       bursts as each extract task (up to 256 files) finishes;
 #   "bucket" {duplicates}: once per bucket folded (256 in all), duplicates so far;
+#   "segment" {segment, segments}: once per segment written (a shard's part in one fold
+#       group: WARC records and Parquet rows; most of the writing time is here);
 #   "shard" {shard, shards}: once per shard finished (after all its segments are written).
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -356,8 +358,9 @@ class _Driver:
                                   s.rows, specs[i]))
             seg_ids.append(ids)
         segments: list[SegmentResult | None] = [None] * len(seg_tasks)
-        for k, res in self.executor.run(write_segment, seg_tasks):
+        for done, (k, res) in enumerate(self.executor.run(write_segment, seg_tasks), start=1):
             segments[k] = res
+            self.progress("segment", {"segment": done, "segments": len(seg_tasks)})
         self._lap("write")
         finished: list[ShardResult | None] = [None] * n
         shard_tasks = [(str(self.work), str(self.root), specs[i], seg_ids[i]) for i in range(n)]
