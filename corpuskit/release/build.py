@@ -366,6 +366,8 @@ class _Driver:
         shard_tasks = [(str(self.work), str(self.root), specs[i], seg_ids[i]) for i in range(n)]
         for done, (i, res) in enumerate(self.executor.run(finish_shard, shard_tasks), start=1):
             finished[i] = res
+            manifest.remember(self.root / specs[i].warc_path, res.warc_sha256)
+            manifest.remember(self.root / specs[i].parquet_path, res.parquet_sha256)
             self.progress("shard", {"shard": done, "shards": n})
         written = []
         for i in range(n):
@@ -502,6 +504,16 @@ def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
            files: list[InputFile], progress: Progress | None = None, *,
            wacz: bool = False, bagit: bool = False, executor: Executor | None = None,
            warc_level: int = DEFAULT_WARC_LEVEL) -> PackResult:
+    # the shards' hashes come from the tasks that wrote them; every other file is hashed once
+    # for the manifest and SHA256SUMS together
+    with manifest.remembered_hashes():
+        return _build_release(root, out, meta, shard_size, files, progress, wacz=wacz,
+                              bagit=bagit, executor=executor, warc_level=warc_level)
+
+
+def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
+                   files: list[InputFile], progress: Progress | None, *, wacz: bool,
+                   bagit: bool, executor: Executor | None, warc_level: int) -> PackResult:
     with ExitStack() as stack:
         if executor is None:
             executor = stack.enter_context(make_executor("local", 1))

@@ -23,8 +23,8 @@ tasks ran first, so a release has the same bytes for any number of workers.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import shutil
 from array import array
 from collections import Counter
 from contextlib import ExitStack
@@ -400,6 +400,8 @@ class ShardResult:
     index: int
     rows: int
     index_part: str  # the shard's sorted CDXJ lines (a file under the work folder)
+    warc_sha256: str
+    parquet_sha256: str
 
 
 def index_part_path(work: Path, shard: int) -> Path:
@@ -410,15 +412,22 @@ def finish_shard(work: str, root: str, shard: ShardSpec, segments: list[int]) ->
     """Assemble shard ``shard`` from its segments (in order): WARC, Parquet, sorted CDXJ."""
     w, r = Path(work), Path(root)
     bases: list[int] = []
+    warc_sha = hashlib.sha256()
     with open(r / shard.warc_path, "wb") as fh:
-        warc = WarcWriter(fh, shard.warc_name, release=shard.release, software=shard.software,
-                          warc_date=shard.date, compresslevel=shard.level)
-        base = warc.bytes_written
+        head = io.BytesIO()
+        warc = WarcWriter(head, shard.warc_name, release=shard.release,
+                          software=shard.software, warc_date=shard.date,
+                          compresslevel=shard.level)
         warc.close()
+        fh.write(head.getvalue())
+        warc_sha.update(head.getvalue())
+        base = warc.bytes_written
         for seg in segments:
             bases.append(base)
             with open(segment_path(w, seg, ".warc"), "rb") as part:
-                shutil.copyfileobj(part, fh, 1 << 20)
+                while chunk := part.read(1 << 20):
+                    fh.write(chunk)
+                    warc_sha.update(chunk)
             base = fh.tell()
     table = ShardWriter(r / shard.parquet_path, dict(shard.parquet_meta))
     offset_column = table.schema.get_field_index("warc_record_offset")
@@ -445,4 +454,5 @@ def finish_shard(work: str, root: str, shard: ShardSpec, segments: list[int]) ->
     part = index_part_path(w, shard.index)
     with open(part, "w", encoding="utf-8", newline="\n") as out:
         write_cdxj(sort_cdxj(lines), out)
-    return ShardResult(shard.index, rows, str(part))
+    _, parquet_sha = sha256_file(str(r / shard.parquet_path))  # here, not in the driver
+    return ShardResult(shard.index, rows, str(part), warc_sha.hexdigest(), parquet_sha)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,11 +28,45 @@ def dumps(doc: Any) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+_remembered: dict[tuple[str, int, int], str] | None = None
+
+
+@contextmanager
+def remembered_hashes() -> Iterator[None]:
+    """Within the block, `sha256_file` hashes a file once (a file is known by its path, size
+    and modification time): ``pack`` hashes each data file for the manifest and again for
+    SHA256SUMS, and a 100,000-article release has gigabytes of them. `remember` adds digests
+    computed elsewhere (the pack's tasks hash the shards they write). ``verify`` never uses it.
+    """
+    global _remembered
+    outer, _remembered = _remembered, {}
+    try:
+        yield
+    finally:
+        _remembered = outer
+
+
+def _identity(path: Path) -> tuple[str, int, int]:
+    st = os.stat(path)
+    return os.fspath(path), st.st_size, st.st_mtime_ns
+
+
+def remember(path: Path, digest: str) -> None:
+    """Note a file's SHA-256 (inside `remembered_hashes`; elsewhere nothing happens)."""
+    if _remembered is not None:
+        _remembered[_identity(path)] = digest
+
+
 def sha256_file(path: Path) -> str:
+    key = _identity(path) if _remembered is not None else None
+    if key is not None and key in _remembered:  # type: ignore[operator]
+        return _remembered[key]  # type: ignore[index]
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             h.update(chunk)
+    if key is not None:
+        _remembered[key] = h.hexdigest()  # type: ignore[index]
     return h.hexdigest()
 
 
