@@ -96,14 +96,24 @@ _NOT_CREDIT = re.compile(
 _NAME_SPLIT = re.compile(r"\s*[、，,;；/／]\s*|\s+(?:和|与|與|and)\s+")
 
 
+_OUTLET_SLUG = re.compile(r"[a-z0-9][a-z0-9.-]*")
+
+
 def pick_outlet(draft: Draft, url: str | None) -> tuple[Outlet, Compiled]:
     rule: OutletRule | None = rule_for_url(url) or rule_for_name(draft.outlet_name)
     domain = registered_domain(url) if url else None
     if rule is not None:
         return Outlet(rule.id, rule.name, domain), compiled(rule.id)
-    if domain:
-        return Outlet(domain.lower(), draft.outlet_name or None, domain), compiled(None)
-    return Outlet("unknown", draft.outlet_name or None, None), compiled(None)
+    slug = domain.lower() if domain else ""
+    if not _OUTLET_SLUG.fullmatch(slug):
+        # a percent-encoded or IDN host is no slug; its punycode form is
+        try:
+            slug = slug.encode("idna").decode("ascii") if slug else ""
+        except UnicodeError:
+            slug = ""
+    if _OUTLET_SLUG.fullmatch(slug):
+        return Outlet(slug, draft.outlet_name or None, domain), compiled(None)
+    return Outlet("unknown", draft.outlet_name or None, domain), compiled(None)
 
 
 def clean_title(title: str, rules: Compiled) -> str:

@@ -54,3 +54,15 @@ def test_detection_is_by_content_not_name(tmp_path):
     renamed = tmp_path / "article.json"
     renamed.write_bytes(seed("000").read_bytes())
     assert corpuskit.extract(renamed).source.format == "mirror"
+
+
+@pytest.mark.parametrize(("url", "outlet_id"), [
+    ("https://ex%41mple.com/a/1.html", "unknown"),
+    ("https://例子.中国/a/1.html", "xn--fsqu00a.xn--fiqs8s"),
+    ("https://chinadigitaltimes.net/chinese/1.html", "chinadigitaltimes.net"),
+])
+def test_outlets_without_rules_get_a_valid_slug(url, outlet_id):
+    capture = f"<!--1600000000000-->\n[标题]({url})\n------\n\n<p>正文第一段。</p>\n".encode()
+    [outcome] = _outcomes("feed.md", capture)
+    assert outcome.ok, outcome.message
+    assert outcome.article.outlet.id == outlet_id
