@@ -37,7 +37,6 @@ different inputs stay distinct, and a file given by itself is stored under its o
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 import os
@@ -51,7 +50,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import __version__
 from ..schema import schema_id, schema_path, schema_version
@@ -78,6 +77,7 @@ from .tasks import (
     finish_shard,
     fold_buckets,
     hash_files,
+    merge_sorted,
     write_segment,
 )
 
@@ -116,11 +116,36 @@ class ReleaseError(Exception):
     """A pack that cannot start (bad target, missing input): a message for a person."""
 
 
-class InputFile(NamedTuple):
-    path: str  # stored path: relative, forward slashes (goes into the release)
-    file: str  # path on disk (messages only; never written into the release)
-    bytes: int
-    sha256: str
+class InputFile:
+    """One input file: its stored path (relative, forward slashes: it goes into the release),
+    size, SHA-256, and ``file``, its path on disk (for reading and messages, never written
+    into the release).
+
+    A large archive has hundreds of thousands of inputs, so the path on disk is not kept when
+    it is the input folder's path followed by the stored path (less the folder-name prefix
+    of a pack of several inputs): ``_base`` is then that shared folder path and ``_cut`` the
+    prefix's length; otherwise ``_base`` is the whole path and ``_cut`` is -1.
+    """
+
+    __slots__ = ("_base", "_cut", "bytes", "path", "sha256")
+
+    def __init__(self, path: str, file: str, bytes: int, sha256: str,
+                 cut: int = -1) -> None:
+        self.path, self._base, self._cut = path, file, cut
+        self.bytes, self.sha256 = bytes, sha256
+
+    @property
+    def file(self) -> str:
+        return self._base if self._cut < 0 else self._base + self.path[self._cut:]
+
+    def __repr__(self) -> str:
+        return f"InputFile({self.path!r}, {self.file!r}, {self.bytes}, {self.sha256!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InputFile) and (self.path, self.file, self.bytes, self.sha256) \
+            == (other.path, other.file, other.bytes, other.sha256)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass
@@ -142,15 +167,19 @@ class PackResult:
 
 # --- 1. scan -------------------------------------------------------------------------------
 
-def _walk(inputs: Sequence[str | os.PathLike[str]]) -> list[tuple[str, str]]:
-    """(stored path, file on disk) of every input file."""
+def _walk(inputs: Sequence[str | os.PathLike[str]]) -> list[tuple[str, str, int]]:
+    """(stored path, base, cut) of every input file: the file on disk is ``base + stored
+    path[cut:]``, or ``base`` itself when cut is -1 (see `InputFile`)."""
     several = len(inputs) > 1
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, int]] = []
     for given in inputs:
         given_path = Path(given)
         prefix = f"{given_path.resolve().name}/" if several and given_path.is_dir() else ""
+        base: str | None = None
         for file, root in iter_paths([given_path]):
-            name, base = os.fspath(file), os.fspath(root) + os.sep
+            name = os.fspath(file)
+            if base is None or not name.startswith(base):
+                base = os.fspath(root) + os.sep
             # (a string cut, not Path.relative_to: this runs for every input file)
             rel = name[len(base):] if name.startswith(base) else \
                 os.fspath(file.relative_to(root))
@@ -160,7 +189,11 @@ def _walk(inputs: Sequence[str | os.PathLike[str]]) -> list[tuple[str, str]]:
             # Parquet as is: its undecodable bytes become U+FFFD in the stored path.
             if not rel.isascii():
                 rel = os.fsencode(rel).decode("utf-8", "replace")
-            found.append((prefix + rel, name))
+            stored = prefix + rel
+            if base + stored[len(prefix):] == name:
+                found.append((stored, base, len(prefix)))
+            else:
+                found.append((stored, name, -1))
     return found
 
 
@@ -173,7 +206,8 @@ def scan_inputs(inputs: Sequence[str | os.PathLike[str]],
     """Every input file with its stored path, size and SHA-256, sorted by stored path."""
     walked = _walk(inputs)
     sums: list[tuple[int, str]] = []
-    chunks = _chunks([file for _, file in walked], HASH_CHUNK)
+    chunks = _chunks([base if cut < 0 else base + path[cut:] for path, base, cut in walked],
+                     HASH_CHUNK)
     if executor is None or len(chunks) <= 1:
         for chunk in chunks:
             sums += hash_files(list(chunk))
@@ -182,8 +216,10 @@ def scan_inputs(inputs: Sequence[str | os.PathLike[str]],
         for i, result in executor.run(hash_files, [(list(c),) for c in chunks]):
             done[i] = result
         sums = [s for part in done for s in part]
-    found = [InputFile(path, file, size, digest)
-             for (path, file), (size, digest) in zip(walked, sums, strict=True)]
+    del chunks
+    found = [InputFile(path, base, size, digest, cut)
+             for (path, base, cut), (size, digest) in zip(walked, sums, strict=True)]
+    del walked, sums
     found.sort(key=lambda f: (f.path.encode("utf-8"), f.sha256))
     return found
 
@@ -381,21 +417,9 @@ class _Driver:
         return written
 
     def _merge_cdxj(self, parts: list[Path]) -> None:
-        """One sorted index from the shards' sorted indexes (a k-way merge, not a re-sort).
-
-        Python orders str by code point, which for UTF-8 text is the byte order that
-        `sort_cdxj` (``LC_ALL=C sort``) uses; line ends are left out of the comparison as sort
-        leaves them out.
-        """
+        """One sorted index from the shards' sorted indexes (`merge_sorted`)."""
         (self.root / "indexes").mkdir()
-        with ExitStack() as stack:
-            handles = [stack.enter_context(open(p, encoding="utf-8")) for p in parts]
-            with open(self.root / layout.INDEX, "w", encoding="utf-8", newline="\n") as out:
-                if len(handles) == 1:
-                    shutil.copyfileobj(handles[0], out, 1 << 20)
-                    return
-                for line in heapq.merge(*handles, key=lambda line: line.rstrip("\n")):
-                    out.write(line)
+        merge_sorted(parts, self.root / layout.INDEX)
 
 
 def _sorted(entries: list[tuple[tuple, dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -23,8 +23,10 @@ tasks ran first, so a release has the same bytes for any number of workers.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import io
 import json
+import shutil
 from array import array
 from collections import Counter
 from contextlib import ExitStack
@@ -404,6 +406,21 @@ class ShardResult:
     parquet_sha256: str
 
 
+def merge_sorted(parts: list[Path], out: Path) -> None:
+    """Files of sorted CDXJ lines → one sorted file (a k-way merge, not a re-sort).
+
+    Python orders str by code point, which for UTF-8 text is the byte order that `sort_cdxj`
+    (``LC_ALL=C sort``) uses; line ends are left out of the comparison as sort leaves them out.
+    """
+    with ExitStack() as stack, open(out, "w", encoding="utf-8", newline="\n") as sink:
+        handles = [stack.enter_context(open(p, encoding="utf-8", newline="\n")) for p in parts]
+        if len(handles) == 1:
+            shutil.copyfileobj(handles[0], sink, 1 << 20)
+            return
+        for line in heapq.merge(*handles, key=lambda line: line.rstrip("\n")):
+            sink.write(line)
+
+
 def index_part_path(work: Path, shard: int) -> Path:
     return work / f"index-{shard:05d}.cdxj"
 
@@ -431,12 +448,15 @@ def finish_shard(work: str, root: str, shard: ShardSpec, segments: list[int]) ->
             base = fh.tell()
     table = ShardWriter(r / shard.parquet_path, dict(shard.parquet_meta))
     offset_column = table.schema.get_field_index("warc_record_offset")
-    lines: list[str] = []
     rows = 0
     for seg, base in zip(segments, bases, strict=True):
         with open(segment_path(w, seg, ".json"), encoding="utf-8") as fh:
             side = json.load(fh)
-        lines.extend(cdxj_line(shard.warc_name, entry, base) for entry in side["cdxj"])
+        # this segment's index lines at their place in the shard, sorted, to be merged below:
+        # one segment's lines in memory at a time, not the shard's
+        with open(segment_path(w, seg, ".cdxj"), "w", encoding="utf-8", newline="\n") as out:
+            write_cdxj(sort_cdxj(cdxj_line(shard.warc_name, entry, base)
+                                 for entry in side.pop("cdxj")), out)
         sizes = side["sizes"]
         done = 0
         with pa.OSFile(str(segment_path(w, seg, ".arrow")), "rb") as source:
@@ -452,7 +472,9 @@ def finish_shard(work: str, root: str, shard: ShardSpec, segments: list[int]) ->
             segment_path(w, seg, suffix).unlink()
     table.close()
     part = index_part_path(w, shard.index)
-    with open(part, "w", encoding="utf-8", newline="\n") as out:
-        write_cdxj(sort_cdxj(lines), out)
+    runs = [segment_path(w, seg, ".cdxj") for seg in segments]
+    merge_sorted(runs, part)
+    for run in runs:
+        run.unlink()
     _, parquet_sha = sha256_file(str(r / shard.parquet_path))  # here, not in the driver
     return ShardResult(shard.index, rows, str(part), warc_sha.hexdigest(), parquet_sha)

@@ -125,7 +125,13 @@ def build(root: Path, *, meta: ReleaseMeta, date: str, corpuskit_version: str,
 
 
 def write(path: Path, doc: dict[str, Any]) -> None:
-    path.write_bytes(dumps(doc))
+    """`dumps` into a file, a piece at a time (a large archive's manifest lists hundreds of
+    thousands of inputs: no need to hold all of its text twice)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        for chunk in encoder.iterencode(doc):
+            fh.write(chunk)
+        fh.write("\n")
 
 
 def write_sums(root: Path, name: str = "SHA256SUMS") -> None:
