@@ -25,6 +25,7 @@ from typing import Any, TextIO
 import click
 
 from . import __version__
+from .limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_SECONDS, Limits
 from .pipeline import Outcome, iter_outcomes
 from .progress import Progress, is_terminal, style, use_color
 from .schema import schema_text
@@ -46,6 +47,22 @@ def _verbosity(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("-q", "--quiet", is_flag=True,
                         help="No progress bar and no summary: only what went wrong "
                              "(and any output asked for).")(f)
+
+
+def _limit_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--max-bytes / --timeout: the per-input limits (0 switches one off)."""
+    f = click.option("--timeout", "timeout_seconds", type=click.FloatRange(min=0),
+                     default=DEFAULT_TIMEOUT_SECONDS, show_default=True,
+                     help="Seconds one input may take before it is quarantined as "
+                          "'timeout' (0: no limit).")(f)
+    return click.option("--max-bytes", type=click.IntRange(min=0), default=DEFAULT_MAX_BYTES,
+                        show_default=True,
+                        help="Inputs larger than this are quarantined as 'too_large' "
+                             "without being read (0: no limit).")(f)
+
+
+def _limits(max_bytes: int, timeout_seconds: float) -> Limits:
+    return Limits(max_bytes=max_bytes or None, timeout_seconds=timeout_seconds or None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,9 +135,9 @@ def main() -> None:
 
 # --- extract and validate --------------------------------------------------------------------
 
-def _outcomes(paths: tuple[str, ...]) -> Iterator[Outcome]:
+def _outcomes(paths: tuple[str, ...], limits: Limits | None = None) -> Iterator[Outcome]:
     try:
-        yield from iter_outcomes(paths)
+        yield from iter_outcomes(paths, limits=limits)
     except OSError as exc:  # a directory vanished or became unreadable mid-walk
         raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}") from exc
 
@@ -139,8 +156,9 @@ class _Walk:
     """Outcomes with a progress bar over input files and counts of ok / failed records."""
 
     def __init__(self, ui: _UI, desc: str, paths: tuple[str, ...],
-                 ok: str = "ok", failed: str = "failed") -> None:
+                 ok: str = "ok", failed: str = "failed", limits: Limits | None = None) -> None:
         self.ui, self.paths, self.ok, self.failed = ui, paths, ok, failed
+        self.limits = limits
         self.bar = ui.bar(desc, counts=(ok, failed))
         self.files = 0
 
@@ -149,7 +167,7 @@ class _Walk:
             self.bar.set_total(_count_files(self.paths))
         last = None
         with self.bar:
-            for outcome in _outcomes(self.paths):
+            for outcome in _outcomes(self.paths, self.limits):
                 new_file = outcome.capture is not last
                 last = outcome.capture
                 self.files += new_file
@@ -178,8 +196,10 @@ Examples:
 @PATHS
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True),
               default="-", help="Write JSON Lines here instead of standard output.")
+@_limit_options
 @_verbosity
-def extract(paths: tuple[str, ...], output: TextIO, quiet: bool, verbose: bool) -> None:
+def extract(paths: tuple[str, ...], output: TextIO, quiet: bool, verbose: bool,
+            max_bytes: int, timeout_seconds: float) -> None:
     """Extract one JSON record per article from capture files or folders.
 
     Folders are walked recursively in sorted order. Every record written is valid against
@@ -187,7 +207,7 @@ def extract(paths: tuple[str, ...], output: TextIO, quiet: bool, verbose: bool) 
     reported on standard error as "path: reason: message" and the exit code is 1.
     """
     ui = _ui(quiet, verbose)
-    walk = _Walk(ui, "extract", paths)
+    walk = _Walk(ui, "extract", paths, limits=_limits(max_bytes, timeout_seconds))
     for outcome in walk:
         if outcome.article is not None:
             output.write(outcome.article.to_json() + "\n")
@@ -218,15 +238,18 @@ Examples:
 @main.command(epilog=VALIDATE_EPILOG, short_help="Check captures or records against the schema.")
 @PATHS
 @_format_option("the report")
+@_limit_options
 @_verbosity
-def validate(paths: tuple[str, ...], fmt: str, quiet: bool, verbose: bool) -> None:
+def validate(paths: tuple[str, ...], fmt: str, quiet: bool, verbose: bool,
+             max_bytes: int, timeout_seconds: float) -> None:
     """Validate captures or JSON/JSONL records against the article schema.
 
     For every invalid record, prints the input path, the JSON pointer of the offending field
     and the message. Exit 0 when all are valid, 1 when any is not.
     """
     ui = _ui(quiet, verbose)
-    walk = _Walk(ui, "validate", paths, ok="valid", failed="invalid")
+    walk = _Walk(ui, "validate", paths, ok="valid", failed="invalid",
+                 limits=_limits(max_bytes, timeout_seconds))
     problems: list[dict] = []
     for outcome in walk:
         if outcome.article is not None:

@@ -365,3 +365,18 @@ def test_show_unknown_or_ambiguous_id(release, ids):
     result = run("show", str(release), "")
     assert result.exit_code == 1 and "matches several articles" in result.stderr
     assert ids[0] in result.stderr
+
+
+def test_limits_are_options_of_extract_and_validate(tmp_path):
+    from click.testing import CliRunner
+
+    from corpuskit.cli import main
+
+    big = tmp_path / "big.md"
+    big.write_text("### t\n---\n<p>" + "正文" * 2000 + "</p>\n原文链接：https://a.com/x\n")
+    for command in ("extract", "validate"):
+        limited = CliRunner().invoke(main, [command, "--max-bytes", "1000", str(big)])
+        assert limited.exit_code == 1
+        assert str(big) in limited.stderr and "too_large" in limited.stderr
+        unlimited = CliRunner().invoke(main, [command, "--max-bytes", "0", str(big)])
+        assert unlimited.exit_code == 0, unlimited.stderr
