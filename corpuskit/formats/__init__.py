@@ -31,7 +31,8 @@ def detect(capture: Capture) -> ModuleType:
             return adapter
     raise ExtractionError(
         "unknown_layout",
-        "not a capture layout corpuskit knows (mirror page, feed capture, JSON/JSONL records)",
+        "not a capture layout corpuskit knows (mirror page, feed capture, saved HTML page, "
+        "JSON/JSONL records)",
     )
 
 
