@@ -57,6 +57,18 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
+def _high_water(pid: int) -> int:
+    """A process's peak RSS so far (VmHWM), in bytes; 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _memory(pid: int) -> tuple[int, int]:
     """(RSS, PSS) of one process in bytes; (0, 0) when it is gone."""
     rss = pss = 0
@@ -74,7 +86,8 @@ def _memory(pid: int) -> tuple[int, int]:
 
 class TreeSampler(threading.Thread):
     """Peak sum of RSS and of PSS over a process and its descendants, and the peak RSS of the
-    process itself (the driver) and of any one descendant (a worker)."""
+    process itself (the driver) and of any one descendant (a worker): ``RUSAGE_CHILDREN``'s
+    ru_maxrss would give the largest process of any pack this script ran, not of this one."""
 
     def __init__(self, pid: int, interval: float = 0.25) -> None:
         super().__init__(daemon=True)
@@ -88,8 +101,9 @@ class TreeSampler(threading.Thread):
             mem = {p: _memory(p) for p in _tree(self.pid)}
             self.peak_rss = max(self.peak_rss, sum(m[0] for m in mem.values()))
             self.peak_pss = max(self.peak_pss, sum(m[1] for m in mem.values()))
-            self.peak_driver = max(self.peak_driver, mem.get(self.pid, (0, 0))[0])
-            self.peak_worker = max([self.peak_worker] + [m[0] for p, m in mem.items()
+            # VmHWM: each process's own peak, even one between two samples
+            self.peak_driver = max(self.peak_driver, _high_water(self.pid))
+            self.peak_worker = max([self.peak_worker] + [_high_water(p) for p in mem
                                                          if p != self.pid])
             self.peak_processes = max(self.peak_processes, sum(1 for m in mem.values() if m[0]))
             self._done.wait(self.interval)
@@ -159,7 +173,6 @@ def pack(corpus: Path, out: Path, workers: int, captures: int, input_bytes: int,
         "cpu_us_per_capture": round(cpu / captures * 1e6),
         "peak_rss_tree_mb": round(sampler.peak_rss / 2**20),
         "peak_pss_tree_mb": round(sampler.peak_pss / 2**20),
-        "max_rss_one_process_mb": round(after.ru_maxrss / 1024),  # RUSAGE_CHILDREN
         "peak_rss_driver_mb": round(sampler.peak_driver / 2**20),
         "peak_rss_worker_mb": round(sampler.peak_worker / 2**20),
         "processes": sampler.peak_processes,
@@ -236,14 +249,15 @@ def _git_rev() -> str | None:
 
 
 def table(runs: list[dict]) -> str:
-    head = ("| captures | workers | captures/s | MB/s | CPU µs/capture | peak RSS tree | "
-            "peak PSS tree | release | floor captures/s | pack/floor |\n"
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    head = ("| captures | workers | captures/s | MB/s | CPU µs/capture | peak RSS one process "
+            "| peak RSS tree | peak PSS tree | release | floor captures/s | pack/floor |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
     rows = []
     for r in runs:
         p, f = r["pack"], r["floor"]
         rows.append(f"| {r['captures']:,} | {r['workers']} | {p['captures_per_s']:,} | "
                     f"{p['mb_per_s']} | {p['cpu_us_per_capture']:,} | "
+                    f"{max(p['peak_rss_driver_mb'], p['peak_rss_worker_mb'])} MB | "
                     f"{p['peak_rss_tree_mb']} MB | {p['peak_pss_tree_mb']} MB | "
                     f"{p['release_mb']} MB | {f['captures_per_s']:,} | "
                     f"{p['seconds'] / f['seconds']:.1f}× |")

@@ -401,8 +401,8 @@ Examples:
               help="Make OUT a BagIt bag (bagit.txt, SHA-512 manifests) with the release in "
                    "OUT/data; see docs/bagit.md.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
-              help="Processes to pack with (default: the cores available; 1: all in this "
-                   "process). The release has the same bytes for any number.")
+              help="Worker processes to pack with (default: the cores available). The "
+                   "release has the same bytes for any number.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
               show_default=True,
               help="dask: run the work on a dask.distributed cluster (--scheduler); needs "

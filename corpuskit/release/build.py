@@ -61,7 +61,7 @@ from ..writers.croissant import write_croissant
 from ..writers.wacz import write_wacz
 from . import layout
 from .config import ReleaseMeta, resolve_meta
-from .executors import Executor, make_executor
+from .executors import Executor, InlineExecutor, ProcessExecutor, make_executor
 from .spill import BUCKETS
 from .tasks import (
     Extracted,
@@ -100,6 +100,9 @@ FOLD_GROUPS = 64
 EXTRACT_CHUNK = (16, 256)
 MAX_EXTRACT_TASKS = 512
 HASH_CHUNK = 1024
+# With one worker, packs of more files than this run their tasks in a worker process; smaller
+# ones in the calling process (no process to start).
+INLINE_FILES = 256
 
 # progress(event, info), called in the driver (never in a worker), cheap for the caller:
 #   "scanned" {files}: once, when the inputs are listed and hashed;
@@ -258,7 +261,6 @@ class _Driver:
         self.warc_level = warc_level
         self.work = root / ".work"
         self.work.mkdir()
-        self.inputs: list[dict[str, Any]] = []
         self.quarantine: list[tuple[tuple, dict[str, Any]]] = []
         self.duplicates: list[tuple[tuple, dict[str, Any]]] = []
         self.stats = Stats()
@@ -328,13 +330,15 @@ class _Driver:
                     "folded_into": {"path": twin.path, "record": record,
                                     "sha256": twin.sha256},
                 }))
-        for i, f in enumerate(files):
-            t = twin_of.get(i)
-            self.inputs.append({
-                "path": f.path, "bytes": max(f.bytes, 0), "sha256": f.sha256 or None,
-                "format": fmts[i], "records": records[i],
-                "identical_to": files[t].path if t is not None else None,
-            })
+        self._files, self._fmts, self._records, self._twin_of = files, fmts, records, twin_of
+
+    def input_entries(self) -> list[dict[str, Any]]:
+        """The manifest's ``inputs``, made only when the manifest is (a dict per input)."""
+        files, twin_of = self._files, self._twin_of
+        return [{"path": f.path, "bytes": max(f.bytes, 0), "sha256": f.sha256 or None,
+                 "format": self._fmts[i], "records": self._records[i],
+                 "identical_to": files[twin_of[i]].path if i in twin_of else None}
+                for i, f in enumerate(files)]
 
     # 3: fold
     def fold(self) -> list[FoldResult]:
@@ -465,10 +469,11 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
     ``wacz`` adds ``OUT/<name>.wacz``; ``bagit`` makes OUT a BagIt bag with the release in
     ``OUT/data`` (docs/bagit.md). croissant.json is always written.
 
-    ``workers``: processes to run the tasks in (default: the cores this process may use; 1
-    runs everything in this process). ``executor="dask"`` runs them on the dask.distributed
-    cluster at ``scheduler`` (an address such as ``tcp://host:8786``, or a ``Client``) instead;
-    an `Executor` instance is used as it is. The release has the same bytes either way.
+    ``workers``: processes to run the tasks in (default: the cores this process may use; with
+    1, a pack of up to 256 files runs in this process). ``executor="dask"`` runs them on the
+    dask.distributed cluster at ``scheduler`` (an address such as ``tcp://host:8786``, or a
+    ``Client``) instead; an `Executor` instance is used as it is. The release has the same
+    bytes either way.
     ``warc_level``: gzip level of the WARC records (0-9).
 
     ``progress(event, info)``, if given, is told how the pack goes (see `Progress`).
@@ -502,6 +507,10 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
             files = scan_inputs(given, ex)
         except FileNotFoundError as exc:
             raise ReleaseError(str(exc)) from exc
+        if isinstance(ex, InlineExecutor) and len(files) > INLINE_FILES:
+            # one worker process rather than this one: the extraction's models and caches
+            # then go with it, and this process keeps only the accounting
+            ex = stack.enter_context(ProcessExecutor(1))
         scanned = time.perf_counter() - started
         if progress is not None:
             progress("scanned", {"files": len(files)})
@@ -562,7 +571,8 @@ def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
             fh.write(json.dumps(q, ensure_ascii=False, separators=(",", ":")) + "\n")
     duplicates = _sorted(d.duplicates)
     packed = sum(s["rows"] for s in written)
-    inputs = sum(f["records"] for f in d.inputs)
+    input_entries = d.input_entries()
+    inputs = sum(f["records"] for f in input_entries)
     if inputs != packed + len(duplicates) + len(quarantine):  # a bug, never an input's fault
         raise AssertionError(f"accounting: {inputs} inputs != {packed} packed + "
                              f"{len(duplicates)} duplicates + {len(quarantine)} quarantined")
@@ -570,13 +580,13 @@ def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
         root, meta=meta, date=date, corpuskit_version=__version__,
         schema={"id": schema_id(), "version": schema_version(), "path": layout.SCHEMA},
         counts={"inputs": inputs, "packed": packed, "duplicates": len(duplicates),
-                "quarantined": len(quarantine), "files": len(d.inputs),
+                "quarantined": len(quarantine), "files": len(input_entries),
                 "shards": len(written)},
         by_outlet=d.stats.outlets, by_language=d.stats.languages, by_year=d.stats.years,
         dates=d.stats.date_range(),
         quarantine_reasons=Counter(q["reason"] for q in quarantine),
         shards=written, index=layout.INDEX, quarantine=layout.QUARANTINE,
-        inputs=d.inputs, duplicates=duplicates,
+        inputs=input_entries, duplicates=duplicates,
     )
     manifest.write(root / layout.MANIFEST, doc)
     croissant_file = write_croissant(root, doc)
@@ -589,7 +599,8 @@ def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
     d._lap("manifest")
     total = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     return PackResult(out=out, inputs=inputs, packed=packed, duplicates=len(duplicates),
-                      quarantined=len(quarantine), files=len(d.inputs), shards=len(written),
+                      quarantined=len(quarantine), files=len(input_entries),
+                      shards=len(written),
                       bytes=total, release_date=date,
                       quarantine_reasons=dict(doc["quarantine_reasons"]),
                       workers=executor.workers, timings=d.timings)
