@@ -301,7 +301,7 @@ class _Driver:
                                       for i in chunk])
                  for t, chunk in enumerate(chunks)]
         fmts: list[str | None] = [None] * len(files)
-        records = array("l", bytes(8 * len(files)))
+        records = array("q", bytes(8 * len(files)))
         items_of: dict[int, list[tuple[int, int | None, str | None]]] = {}
         for t, res in self.executor.run(extract_files, tasks):
             r: ExtractResult = res
