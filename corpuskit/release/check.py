@@ -79,15 +79,21 @@ def _safe_rel(rel: str) -> bool:
     return bool(rel) and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
 
 
-def _check_sums(root: Path, r: _Report) -> None:
-    sums_path = root / layout.SUMS
+def _read_text(root: Path, rel: str, r: _Report, missing: str = "missing") -> str | None:
+    """A release file's text, or None with the problem reported against the file."""
     try:
-        text = sums_path.read_text(encoding="utf-8")
+        return (root / rel).read_text(encoding="utf-8")
     except FileNotFoundError:
-        r.add(layout.SUMS, "missing: not a release, or a pack that did not finish")
-        return
+        r.add(rel, missing)
     except (OSError, UnicodeDecodeError) as exc:
-        r.add(layout.SUMS, f"unreadable: {exc}")
+        r.add(rel, f"unreadable: {exc}")
+    return None
+
+
+def _check_sums(root: Path, r: _Report) -> None:
+    text = _read_text(root, layout.SUMS, r,
+                      missing="missing: not a release, or a pack that did not finish")
+    if text is None:
         return
     sums, bad = read_sums(text)
     for b in bad:
@@ -560,13 +566,8 @@ def _check_index(root: Path, m: dict[str, Any], r: _Report,
 
 
 def _check_card(root: Path, m: dict[str, Any], r: _Report) -> None:
-    try:
-        text = (root / layout.CARD).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        r.add(layout.CARD, "missing")
-        return
-    except (OSError, UnicodeDecodeError) as exc:
-        r.add(layout.CARD, f"unreadable: {exc}")
+    text = _read_text(root, layout.CARD, r)
+    if text is None:
         return
     head = text.split("\n---\n", 1)[0]
     if not text.startswith("---\n") or "config_name: default" not in head:
