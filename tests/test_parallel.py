@@ -130,7 +130,8 @@ def test_killed_pack_leaves_no_worker_behind(captures, tmp_path):
         assert proc.poll() is None, "pack ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    workers = _children(proc.pid)
+    time.sleep(0.2)
+    workers = _descendants(proc.pid)
     assert workers, "no pool workers"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -138,6 +139,15 @@ def test_killed_pack_leaves_no_worker_behind(captures, tmp_path):
     while any(_alive(p) for p in workers):
         assert time.monotonic() < deadline, "pool workers outlived the killed pack"
         time.sleep(0.1)
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        children = _children(todo.pop())
+        out += children
+        todo += children
+    return out
 
 
 def _children(pid: int) -> list[int]:

@@ -503,6 +503,8 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
                 ex = stack.enter_context(make_executor(executor, workers, scheduler))
             except (RuntimeError, ValueError, OSError) as exc:
                 raise ReleaseError(str(exc)) from exc
+            if isinstance(ex, ProcessExecutor):
+                ex.start()  # before the list of inputs exists: the workers do not carry it
         try:
             files = scan_inputs(given, ex)
         except FileNotFoundError as exc:

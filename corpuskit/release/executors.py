@@ -81,19 +81,25 @@ class ProcessExecutor(Executor):
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
 
-    def _start(self) -> ProcessPoolExecutor:
+    def start(self) -> ProcessPoolExecutor:
+        """Start the workers now (a pack does before it lists its inputs: forked workers
+        start with what the driver holds at that moment, and that is least at the start)."""
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()
             # fork: workers start in milliseconds with every module (and the schema, the
-            # outlet tables…) already loaded; the driver runs no threads of its own
+            # outlet tables…) already loaded, and scripts need no `if __name__ == "__main__"`
+            # guard; the driver runs no threads of its own
             method = "fork" if sys.platform == "linux" and "fork" in methods else None
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context(method),
                 initializer=_exit_with_parent, initargs=(os.getpid(),))
+            if method == "fork":  # fork them all now, not on the first tasks
+                for _ in range(self.workers):
+                    self._pool.submit(int)
         return self._pool
 
     def run(self, fn: Callable[..., Any], tasks: Sequence[tuple]) -> Iterator[tuple[int, Any]]:
-        pool = self._start()
+        pool = self.start()
         pending: dict[Future, int] = {pool.submit(fn, *args): i for i, args in enumerate(tasks)}
         try:
             while pending:
