@@ -496,6 +496,7 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
     meta = meta or resolve_meta(out, config)
     started = time.perf_counter()
     with ExitStack() as stack:
+        solo = False
         if isinstance(executor, Executor):
             ex = executor
         else:
@@ -503,16 +504,21 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
                 ex = stack.enter_context(make_executor(executor, workers, scheduler))
             except (RuntimeError, ValueError, OSError) as exc:
                 raise ReleaseError(str(exc)) from exc
+            if isinstance(ex, InlineExecutor):
+                # one worker process rather than this one (unless the pack is small): the
+                # extraction's models and caches then go with it, and this process keeps
+                # only the accounting
+                ex = stack.enter_context(ProcessExecutor(1))
+                solo = True
             if isinstance(ex, ProcessExecutor):
                 ex.start()  # before the list of inputs exists: the workers do not carry it
         try:
             files = scan_inputs(given, ex)
         except FileNotFoundError as exc:
             raise ReleaseError(str(exc)) from exc
-        if isinstance(ex, InlineExecutor) and len(files) > INLINE_FILES:
-            # one worker process rather than this one: the extraction's models and caches
-            # then go with it, and this process keeps only the accounting
-            ex = stack.enter_context(ProcessExecutor(1))
+        if solo and len(files) <= INLINE_FILES:
+            ex.close()
+            ex = InlineExecutor()
         scanned = time.perf_counter() - started
         if progress is not None:
             progress("scanned", {"files": len(files)})
