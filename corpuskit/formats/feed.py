@@ -18,7 +18,7 @@ from ..data import Article
 from ..dates import epoch_ms_to_utc, parse_iso, parse_page_date
 from ..outlets import rule_for_name, rule_for_url
 from ..sources import Capture
-from .frontmatter import split_front_matter
+from .frontmatter import split_front_matter, strip_front_matter
 
 NAME = "feed"
 
@@ -32,7 +32,7 @@ _UNDERLINE_RE = re.compile(r"^\s*-{3,}\s*$", re.M)
 
 
 def sniff(text: str) -> bool:
-    body = split_front_matter(text)[1]
+    body = strip_front_matter(text)
     head = body.lstrip()[:4000]
     if head.startswith("<!--") and _EPOCH_RE.match(head):
         return True

@@ -32,7 +32,7 @@ from ..outlets import rule_for_name, rule_for_url
 from ..sources import Capture
 from ..text import clean_chars, normalize_inline
 from ..urls import is_http_url
-from .frontmatter import split_front_matter
+from .frontmatter import split_front_matter, strip_front_matter
 
 NAME = "html"
 
@@ -64,7 +64,7 @@ _parser = lxml.html.HTMLParser(
 
 
 def sniff(text: str) -> bool:
-    body = split_front_matter(text)[1]
+    body = strip_front_matter(text)
     head = body[:8000]
     start = _PREAMBLE_RE.match(head)
     return bool(_START_RE.match(head, start.end() if start else 0))
