@@ -1,6 +1,7 @@
 """Cost per capture of each stage of a pack, in CPU µs, on one core (docs/performance.md).
 
     python benchmarks/stages.py CORPUS [--limit N] [--level 6] [--json OUT]
+    python benchmarks/stages.py CORPUS --levels [--limit N]   # WARC gzip levels 0-9
 
 Runs the stages one after another over the same captures in one process, each over all of
 them before the next (so each is timed on its own, in processor time: a busy machine slows
@@ -139,13 +140,56 @@ def measure(corpus: Path, limit: int | None, level: int) -> dict:
     }
 
 
+def levels(corpus: Path, limit: int | None) -> dict:
+    """CPU µs and bytes per article of the WARC records at every gzip level (best of 3)."""
+    files = [f for f, _ in iter_paths([corpus])][:limit]
+    pairs = []
+    for f in files:
+        raw = f.read_bytes()
+        capture = Capture(path=f.name, raw=raw, file=str(f))
+        try:
+            pairs += [(a, raw, a.to_json()) for a in formats.detect(capture).read(capture)
+                      if isinstance(a, Article)]
+        except Exception:
+            continue
+    out: dict[int, dict[str, float]] = {}
+    for _ in range(3):
+        for level in range(10):
+            buf = io.BytesIO()
+            w = WarcWriter(buf, "x.warc.gz", release="bench", software="bench",
+                           warc_date="2024-01-01T00:00:00Z", compresslevel=level)
+            seen = set()
+            t = time.process_time()
+            for a, raw, j in pairs:
+                if a.id not in seen:
+                    seen.add(a.id)
+                    w.write_article(a, raw, record_json=j)
+            us = (time.process_time() - t) / len(seen) * 1e6
+            best = out.get(level, {}).get("us", float("inf"))
+            out[level] = {"us": round(min(us, best)), "bytes": round(buf.tell() / len(seen))}
+    return {"articles": len(pairs), "raw_bytes_per_article":
+            round(sum(len(r) for _, r, _ in pairs) / len(pairs)), "levels": out,
+            "load": os.getloadavg()[0]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--limit", type=int)
     ap.add_argument("--level", type=int, default=6, help="WARC gzip level")
     ap.add_argument("--json", type=Path, help="also write the result here")
+    ap.add_argument("--levels", action="store_true", help="compare WARC gzip levels 0-9")
     args = ap.parse_args()
+    if args.levels:
+        r = levels(args.corpus, args.limit)
+        base = r["levels"][6]
+        for level, v in r["levels"].items():
+            print(f"level {level}: {v['us']:6} µs/article {v['bytes']:7} bytes/article  "
+                  f"({v['us'] / base['us'] - 1:+.0%} time, {v['bytes'] / base['bytes'] - 1:+.1%}"
+                  " size against 6)")
+        if args.json:
+            args.json.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
+        return
     r = measure(args.corpus, args.limit, args.level)
     for k, v in r["us_per_capture"].items():
         print(f"{k:>10} {v:9.1f} µs")
