@@ -43,6 +43,15 @@ _line_break_re = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # Other C0/C1 controls (a stray NUL, \x08 or \x1b in a capture) and DEL.
 _control_re = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f]")
 _ws_run_re = re.compile(r"\s+")
+# Any character clean_chars changes (the union of the three classes above, and \x1f).
+_unclean_re = re.compile(
+    "[\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029" + _invisible_re.pattern[1:-1]
+    + _control_re.pattern[1:-1] + "]")
+# The whitespace runs normalize_inline must look at: a lone ASCII space between two
+# characters neither of which is CJK punctuation always stays as it is, and is most of them
+# in Latin text, so the regex skips it instead of calling back into Python for each word.
+_ws_decide_re = re.compile(
+    f"[^\\S ]\\s*| \\s+| (?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}]) ")
 
 
 def is_cjk(ch: str) -> bool:
@@ -65,9 +74,10 @@ def clean_chars(text: str) -> str:
     Only the text changes: the capture's raw bytes keep all of it. NFC comes last, so that a
     base letter and a combining mark that a removed character kept apart are composed.
     """
-    text = _line_break_re.sub("\n", text).replace("\x1f", " ")
-    text = _invisible_re.sub("", text)
-    text = _control_re.sub("", text)
+    if _unclean_re.search(text):  # rare: one scan decides for the three substitutions
+        text = _line_break_re.sub("\n", text).replace("\x1f", " ")
+        text = _invisible_re.sub("", text)
+        text = _control_re.sub("", text)
     return _nfc(text)
 
 
@@ -87,27 +97,27 @@ def normalize_inline(text: str) -> str:
       ``于 9 月 13 日`` and a headline's ``访问 被指`` keep their single spaces);
     - leading and trailing whitespace is dropped.
     """
-    text = clean_chars(text)
+    text = clean_chars(text).strip()
 
     def fix(m: re.Match[str]) -> str:
         start, end = m.start(), m.end()
-        if start == 0 or end == len(text):
-            return ""
         run = m.group()
-        left_cls, right_cls = _class_of(text, start - 1, -1), _class_of(text, end, 1)
-        if run == "\u3000" and "cjk" in (left_cls, right_cls):
+        left, right = text[start - 1], text[end]  # never at an edge: the text is stripped
+        if run == "\u3000" and "cjk" in (_class_of(text, start - 1, -1), _class_of(text, end, 1)):
             return run  # a lone ideographic space in Chinese is a separator someone typed
-        left, right = text[start - 1], text[end]
         if _cjk_punct_re.match(left) or _cjk_punct_re.match(right):
             return ""
-        if "\n" in run and (left in "([{" or right in ")]}"):
-            return ""  # pretty-printed "(\n  AAPL.O\n )" is "(AAPL.O)"
-        if ("\n" in run or "\t" in run) and "cjk" in (left_cls, right_cls):
+        if "\n" in run:
+            if left in "([{" or right in ")]}":
+                return ""  # pretty-printed "(\n  AAPL.O\n )" is "(AAPL.O)"
+        elif "\t" not in run:
+            return " "
+        if "cjk" in (_class_of(text, start - 1, -1), _class_of(text, end, 1)):
             return ""
         return " "
 
     # removing a run can bring a base and a mark together (Hangul syllable + jamo)
-    return _nfc(_ws_run_re.sub(fix, text))
+    return _nfc(_ws_decide_re.sub(fix, text))
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -10,6 +10,7 @@ from fuzz.harness import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import corpuskit.text as text_module
 from corpuskit.text import clean_chars, is_cjk, normalize_inline
 
 # -- examples ------------------------------------------------------------------------------
@@ -52,6 +53,19 @@ def test_every_format_character_is_invisible():
     missing = [f"U+{c:04X}" for c in range(sys.maxunicode + 1)
                if unicodedata.category(chr(c)) == "Cf" and clean_chars(f"a{chr(c)}b") != "ab"]
     assert missing == []
+
+
+def test_clean_chars_fast_path_knows_every_character_it_changes():
+    """clean_chars skips its substitutions when one scan finds nothing to change: that scan
+    must match every code point that one of the substitutions would change, and no other."""
+    wrong = []
+    for c in map(chr, range(sys.maxunicode + 1)):
+        if 0xD800 <= ord(c) < 0xE000:
+            continue
+        changed = clean_chars(f"a{c}b") != unicodedata.normalize("NFC", f"a{c}b")
+        if bool(text_module._unclean_re.search(c)) != changed:
+            wrong.append(f"U+{ord(c):04X}")
+    assert wrong == []
 
 
 # -- properties ----------------------------------------------------------------------------

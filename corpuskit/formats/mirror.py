@@ -31,12 +31,15 @@ _PIXEL_RE = re.compile(
     # [^<>], not [^>]: an <img never closed would make every later src a new start (cubic)
     r"""<img[^<>]*?src=['"](?P<src>[^'"]+)['"][^<>]*?width=['"]?0(?:px)?['"]?[^<>]*>""", re.I
 )
-# Markdown lines that are mirror furniture, never article content.
+_SHARE_MARK = "手机上长按并复制下列链接或二维码分享本文章"
+# Markdown lines that are mirror furniture, never article content. Indentation is matched
+# with [^\S\n] (not \s, which also takes line breaks: every indented line of the pretty-
+# printed HTML then started a scan over the blank lines below it, 80 µs a page).
 _FURNITURE_RES = (
-    re.compile(r"^\s*#{1,6}\s*\[.*$", re.M),  # navigation: #### [首页](…) | …
-    re.compile(r"^\s*[-=]{3,}\s*$", re.M),  # rules and title underlines
+    re.compile(r"^[^\S\n]*#{1,6}[^\S\n]*\[.*$", re.M),  # navigation: #### [首页](…) | …
+    re.compile(r"^[^\S\n]*[-=]{3,}[^\S\n]*$", re.M),  # rules and title underlines
     _SHARE_RE := re.compile(
-        r"^.*手机上长按并复制下列链接或二维码分享本文章.*$(?P<lines>(?:\n.*(?:https?://|<br).*){0,4})",
+        rf"^.*{_SHARE_MARK}.*$(?P<lines>(?:\n.*(?:https?://|<br).*){{0,4}})",
         re.M,
     ),
 )
@@ -78,14 +81,15 @@ def read(capture: Capture) -> list[Article]:
         mirror_url = pm.group("src")
     else:
         # the share block names the mirror page itself (…/blob/master/pages/87/400950.md)
-        sm = _SHARE_RE.search(rest)
+        sm = _SHARE_RE.search(rest) if _SHARE_MARK in rest else None
         um = re.search(r"https?://\S+?\.md\b", sm.group("lines")) if sm else None
         mirror_url = um.group() if um else None
 
     html = _ORIGINAL_RE.sub("", rest)
     html = _PIXEL_RE.sub("", html)
     for furniture in _FURNITURE_RES:
-        html = furniture.sub("", html)
+        if furniture is not _SHARE_RE or _SHARE_MARK in html:  # ^.* tries every line
+            html = furniture.sub("", html)
     root = parse_fragment(html)
     body = _find_body(root)
 
