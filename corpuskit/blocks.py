@@ -260,7 +260,8 @@ class _Walker:
         i = 0
         while i < len(children):
             child = children[i]
-            captioned = i + 1 < len(children) and _is_caption(children[i + 1])
+            captioned = (i + 1 < len(children) and child.tag in _CAPTIONABLE
+                         and _is_caption(children[i + 1]))
             if captioned and child.tag in ("video", "iframe", "audio"):
                 # VOA: <video …></video><div><small>caption</small></div>
                 self.flush()
@@ -289,6 +290,8 @@ class _Walker:
 
     def _is_captioned_image_div(self, el: lxml.etree._Element) -> bool:
         """<div><img/>caption text</div> or <div><img/><b>title</b>：caption</div> (galleries)."""
+        if el.find("img") is None:  # cheap test first: most divs hold no image at all
+            return False
         children = [c for c in el if isinstance(c.tag, str)]
         if not children or children[0].tag != "img" or (el.text or "").strip():
             return False
@@ -395,6 +398,10 @@ class _Walker:
         )
 
 
+# Tags an element must have for a following caption to be its own (see _Walker.walk).
+_CAPTIONABLE = frozenset({"video", "iframe", "audio", "img", "div", "picture", "span", "a", "p"})
+
+
 def _single_image(el: lxml.etree._Element) -> lxml.etree._Element | None:
     """``el`` if it is an <img>, or the one <img> of a text-less wrapper (<div><picture><img>)."""
     if el.tag == "img":
@@ -408,17 +415,19 @@ def _single_image(el: lxml.etree._Element) -> lxml.etree._Element | None:
 
 
 def _is_caption(el: lxml.etree._Element) -> bool:
-    if not isinstance(el.tag, str):
+    tag = el.tag
+    if not isinstance(tag, str):
         return False
-    if el.tag in ("figcaption", "small"):
+    if tag in ("figcaption", "small"):
         return True
-    if _has_class(el, CAPTION_CLASSES):
+    if el.get("class") and _has_class(el, CAPTION_CLASSES):
         return True
+    if tag not in ("div", "p", "span"):
+        return False
     # <div><small>caption</small></div>: a wrapper whose only content is a <small>
     kids = [c for c in el if isinstance(c.tag, str)]
     return (
-        el.tag in ("div", "p", "span")
-        and len(kids) == 1
+        len(kids) == 1
         and kids[0].tag == "small"
         and not (el.text or "").strip()
         and not (kids[0].tail or "").strip()
