@@ -148,6 +148,8 @@ _LABELLED = re.compile(rf"(?:^|[\s；;，,、|｜/]+)({_LABELS})(?:\s*[：:/／]
 _TRAILING_EDITOR = re.compile(
     rf"[（(]\s*(?P<inner>(?:{_LABELS})\s*[：:][^（）()]{{1,60}})[）)]\s*\d{{0,8}}\s*$"
 )
+# "…。责任编辑：李同德": a byline glued to the end of a paragraph
+_GLUED_BYLINE = re.compile(rf"(?:^|(?<=[。！？”」\s]))((?:{_LABELS})\s*[：:].{{1,60}})$")
 _PLACE_ANYWHERE = re.compile("|".join(sorted(PLACES, key=len, reverse=True)))
 _PLACES_RE = re.compile("(?:" + "|".join(sorted(PLACES, key=len, reverse=True)) + r")+\d*日?$")
 
@@ -319,7 +321,7 @@ def assemble(draft: Draft, capture: Capture) -> Article:
             text = "\n".join(kept)
         if not text or not _HAS_WORD.search(text):
             continue  # empty, or only punctuation left over from broken markup (">)
-        if normalize_inline(text) == title and not paragraphs:
+        if not paragraphs and normalize_inline(text) == title:
             continue  # the headline repeated at the top of the body
         if block.kind == "heading" and GALLERY_HEADING.search(text):
             continue
@@ -439,7 +441,7 @@ def _match_byline(text: str, rules: Compiled) -> dict[str, list[str]] | None:
         found["rest"] = [text[: m.start()].rstrip()]
         return found
     # a byline glued to the end of the last paragraph: "…。责任编辑：李同德"
-    m = re.search(rf"(?:^|(?<=[。！？”」\s]))((?:{_LABELS})\s*[：:].{{1,60}})$", text)
+    m = _GLUED_BYLINE.search(text)
     if m and m.start() > 0:
         tail = parse_byline(m.group(1))
         if tail is not None:
