@@ -18,6 +18,7 @@ import pytest
 from conftest import SEEDS
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordbuilder import RecordBuilder
+from zlib_ng import zlib_ng
 
 import corpuskit
 from corpuskit.writers.render import render_html
@@ -290,6 +291,29 @@ def test_gzip_members_carry_no_time_name_or_os(shard):
         assert member[:4] == b"\x1f\x8b\x08\x00"  # deflate, no FNAME/FCOMMENT/FEXTRA flags
         assert member[4:8] == b"\x00\x00\x00\x00"  # mtime 0
         assert member[9] == 255  # OS unknown
+
+
+@pytest.mark.parametrize("level", [0, 1, 6, 9])
+def test_members_are_zlib_ng_deflate_at_the_writers_level(inputs, level):
+    """The deflate is zlib-ng's at the given level (not the system zlib's), and any inflater
+    (here the stdlib's) reads it back."""
+    out = io.BytesIO()
+    writer = WarcWriter(out, NAME, release=RELEASE, software="corpuskit/test",
+                        warc_date=RELEASE_DATE, compresslevel=level)
+    for article, raw in inputs[:3]:
+        writer.write_article(article, raw)
+    for _, member, content in members(out.getvalue()):
+        assert member[8] == (2 if level == 9 else 4 if level == 1 else 0)  # XFL
+        assert member[10:-8] == zlib_ng.compress(content, level, -15)
+        assert member[-8:] == (zlib.crc32(content).to_bytes(4, "little")
+                               + len(content).to_bytes(4, "little"))
+
+
+@pytest.mark.parametrize("level", [-1, 10, None])
+def test_gzip_level_out_of_range_is_refused(level):
+    with pytest.raises(ValueError, match="compresslevel"):
+        WarcWriter(io.BytesIO(), NAME, release=RELEASE, software="corpuskit/test",
+                   warc_date=RELEASE_DATE, compresslevel=level)
 
 
 # --- digests and checkers ----------------------------------------------------------------------

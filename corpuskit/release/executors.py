@@ -13,8 +13,8 @@ on which worker was faster.
   are spawned.
 - `DaskExecutor` (``executor="dask"``): the same task functions on a ``dask.distributed``
   cluster (``pip install 'corpuskit[dask]'``). Every worker needs the same corpuskit (and
-  Python, zlib, pyarrow) as the driver, and must see the inputs and the output folder at the
-  same paths (shared storage): docs/scaling.md.
+  Python, zlib-ng, pyarrow) as the driver, and must see the inputs and the output folder at
+  the same paths (shared storage): docs/scaling.md.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import os
 import sys
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -135,9 +134,12 @@ def _worker_versions() -> dict[str, str | None]:
     import pyarrow
 
     from .. import __version__
+    from ..writers.warc import zlib_ng_version
 
+    # zlib-ng deflates the WARC records (in the segment tasks). The system zlib deflates
+    # nothing a worker writes: only the WACZ's entries, which the driver writes.
     return {"corpuskit": __version__, "python": ".".join(map(str, sys.version_info[:2])),
-            "zlib": zlib.ZLIB_RUNTIME_VERSION, "pyarrow": pyarrow.__version__}
+            "zlib-ng": zlib_ng_version(), "pyarrow": pyarrow.__version__}
 
 
 class DaskExecutor(Executor):
@@ -175,7 +177,7 @@ class DaskExecutor(Executor):
             if versions != mine:
                 raise RuntimeError(
                     f"Dask worker {address} runs {versions}, the driver {mine}: every worker "
-                    "needs the same corpuskit, Python, zlib and pyarrow for the same bytes")
+                    "needs the same corpuskit, Python, zlib-ng and pyarrow for the same bytes")
 
     def run(self, fn: Callable[..., Any], tasks: Sequence[tuple]) -> Iterator[tuple[int, Any]]:
         from distributed import as_completed

@@ -161,9 +161,10 @@ def render(doc: dict[str, Any], *, wacz: str | None = None, croissant: str | Non
     out += [f"| `{p}` | {_cell(t)} | {_cell(d)} |" for p, t, d in field_reference()]
     out += [""]
 
+    tools = ", ".join(f"{k} {v}" for k, v in sw.items() if k != "corpuskit")
     out += ["## Provenance", "",
-            f"- Made by corpuskit {sw['corpuskit']} (pyarrow {sw['pyarrow']}, warcio "
-            f"{sw['warcio']}); records follow schema {doc['schema']['id']} "
+            f"- Made by corpuskit {sw['corpuskit']} ({tools}); records follow schema "
+            f"{doc['schema']['id']} "
             f"(version {doc['schema']['version']}).",
             f"- {counts['files']} input files, listed in `manifest.json` (`inputs`) with their "
             "size, SHA-256 and record count; paths are relative to the input folder.",

@@ -103,8 +103,9 @@ def build(root: Path, *, meta: ReleaseMeta, date: str, corpuskit_version: str,
         "manifest_version": MANIFEST_VERSION,
         "release": {**meta.to_dict(), "date": date},
         # what made it: the same versions and inputs give the same bytes
+        # (zlib-ng deflates the WARC records, pyarrow writes the Parquet)
         "software": {"corpuskit": corpuskit_version, "pyarrow": _version("pyarrow"),
-                     "warcio": _version("warcio")},
+                     "warcio": _version("warcio"), "zlib-ng": _version("zlib-ng")},
         "schema": {**schema, "sha256": sha256_file(root / schema["path"])},
         "counts": counts,
         "by_outlet": _sorted_counts(by_outlet),
