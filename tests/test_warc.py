@@ -11,11 +11,15 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 import zlib
 from pathlib import Path
 
 import pytest
+import surt
 from conftest import SEEDS
+from hypothesis import given
+from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordbuilder import RecordBuilder
 from zlib_ng import zlib_ng
@@ -23,8 +27,11 @@ from zlib_ng import zlib_ng
 import corpuskit
 from corpuskit.writers.render import render_html
 from corpuskit.writers.warc import (
+    RECORD_ID_NAMESPACE,
     WarcLocation,
     WarcWriter,
+    _record_id,
+    _urlkey,
     check_warc,
     conversion_text,
     iter_warc_articles,
@@ -314,6 +321,46 @@ def test_gzip_level_out_of_range_is_refused(level):
     with pytest.raises(ValueError, match="compresslevel"):
         WarcWriter(io.BytesIO(), NAME, release=RELEASE, software="corpuskit/test",
                    warc_date=RELEASE_DATE, compresslevel=level)
+
+
+# --- record IDs and index keys -----------------------------------------------------------------
+
+
+@given(st.lists(st.text(), min_size=1, max_size=6))
+def test_record_ids_are_uuid5_names_in_the_namespace(parts):
+    expected = uuid.uuid5(RECORD_ID_NAMESPACE, "\n".join(parts))
+    assert _record_id(*parts) == f"<urn:uuid:{expected}>"
+
+
+URNS = [
+    "urn:corpuskit:capture:" + "0123456789abcdef" * 4,
+    "urn:corpuskit:article:0123456789abcdef",
+    "urn:corpuskit:article:0123456789abcdef:html",
+    "urn:corpuskit:article:", "urn:corpuskit:", "urn:corpuskit:article::html:",
+    # not our shapes: surt changes these, so they must not take the shortcut
+    "urn:corpuskit:article:0123456789ABCDEF", "urn:corpuskit:article:a%41b",
+    "urn:corpuskit:article:a%2", "urn:corpuskit:article:a b", "urn:corpuskit:article:a\tb",
+    "urn:corpuskit:article:a#b", "urn:corpuskit:article:é", "urn:corpuskit:article:a?b",
+    "urn:corpuskit:article:a/../b", "URN:corpuskit:x", "urn:CorpusKit:x", "urn:other:x",
+    "urn:corpuskit:article:a.b", "urn:corpuskit:article:a;b=c", "urn:corpuskit:article:\ud800",
+]
+
+
+@pytest.mark.parametrize("urn", URNS)
+def test_urn_keys_are_what_surt_makes(urn):
+    try:
+        expected = surt.surt(urn)
+    except Exception:
+        expected = urn
+    assert _urlkey(urn) == expected
+
+
+@given(st.sampled_from(["capture:", "article:", ""]),
+       st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz:", max_size=80))
+def test_corpuskit_urns_are_their_own_surt_keys(kind, rest):
+    """The shortcut: surt leaves urn:corpuskit:[0-9a-z:]* as it is."""
+    urn = f"urn:corpuskit:{kind}{rest}"
+    assert surt.surt(urn) == urn == _urlkey(urn)
 
 
 # --- digests and checkers ----------------------------------------------------------------------

@@ -185,9 +185,22 @@ def _field(name: str, value: str) -> str:
     return value
 
 
-@lru_cache(maxsize=16)  # an article's page and text records share their URI
+# The URNs corpuskit makes (urn:corpuskit:capture:<sha256>, urn:corpuskit:article:<id>[:html])
+# in the characters SURT leaves alone: it returns such a URN unchanged (tests/test_warc.py
+# checks), so it is its own key. Anything else, upper case, "%", "#" or non-ASCII included, goes
+# through surt, which lower-cases, unescapes, re-escapes or cuts such URNs.
+_URN_KEY = re.compile(r"urn:corpuskit:[0-9a-z:]*")
+
+
 def _urlkey(url: str) -> str:
     """The CDXJ sort key of a URL, as cdxj-indexer makes it (SURT; the URL if SURT fails)."""
+    if _URN_KEY.fullmatch(url):
+        return url
+    return _surt_key(url)
+
+
+@lru_cache(maxsize=16)  # an article's page and text records share their URI
+def _surt_key(url: str) -> str:
     try:
         return surt.surt(url)
     except Exception:  # cdxj-indexer falls back the same way
@@ -198,9 +211,22 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_NAMESPACE_BYTES = RECORD_ID_NAMESPACE.bytes
+
+
 def _record_id(*parts: str) -> str:
-    """``<urn:uuid:…>``, a uuid5 of the parts (type, URI, content hash…) in our namespace."""
-    return f"<urn:uuid:{uuid.uuid5(RECORD_ID_NAMESPACE, chr(10).join(parts))}>"
+    """``<urn:uuid:…>``, a uuid5 of the parts (type, URI, content hash…) in our namespace.
+
+    What ``uuid.uuid5(RECORD_ID_NAMESPACE, "\n".join(parts))`` gives (tests/test_warc.py
+    checks), without building a UUID object: the SHA-1 of namespace and name, its first 16
+    bytes with the version (5) and variant (RFC 4122) bits set.
+    """
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + "\n".join(parts).encode("utf-8"),
+                                    usedforsecurity=False).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"<urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}>"
 
 
 class WarcWriter:
