@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpuskit.data import Article, Embed, Image, Outlet, Source
 from corpuskit.text import split_paragraphs
@@ -154,3 +157,22 @@ def test_controls_and_lone_surrogates_do_not_break_the_page():
     page = render_html(article)
     page.decode("utf-8")  # valid UTF-8
     assert parse(page).findtext(".//h1") == "abc?d"
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="\n \t\r\x00\x01\x0b\x0c\x1c\x7f&<>\"'a中\u3000\x85\u2028", max_size=60))
+def test_body_paragraphs_are_the_lines_escaped_one_by_one(text):
+    """The body is each paragraph's lines, controls dropped and HTML-escaped, joined by <br>
+    (the render escapes the whole text at once when it has no controls: the same page)."""
+    article = dataclasses.replace(hostile_article(), text=text, images=[], embeds=[],
+                                  tags=[], rights=None)
+
+    def esc(line: str) -> str:
+        return html.escape("".join(c for c in line if c in "\t\n\r" or not (
+            c < "\x20" or c == "\x7f")), quote=True)
+
+    body = "".join("<p>" + "<br>".join(esc(line) for line in p.strip("\n").split("\n"))
+                   + "</p>\n" for p in split_paragraphs(text))
+    page = render_html(article).decode("utf-8")
+    start = page.index("</header>\n") + len("</header>\n")
+    assert page[start:page.index("</article>", start)] == body
