@@ -412,6 +412,7 @@ Examples:
                    "--workers processes).")
 @click.option("--warc-level", type=click.IntRange(0, 9), default=6, show_default=True,
               help="gzip level of the WARC records (docs/performance.md: size against speed).")
+@_limit_options
 @_format_option("the summary")
 @_verbosity
 def pack(paths: tuple[str, ...], out: str, shard_size: int, force: bool, strict: bool,
@@ -419,7 +420,9 @@ def pack(paths: tuple[str, ...], out: str, shard_size: int, force: bool, strict:
          license_: str | None, description: str | None, creators: tuple[str, ...],
          citation: str | None, fmt: str, quiet: bool, verbose: bool, wacz: bool = False,
          bagit: bool = False, workers: int | None = None, executor: str = "local",
-         scheduler: str | None = None, warc_level: int = 6) -> None:
+         scheduler: str | None = None, warc_level: int = 6,
+         max_bytes: int = DEFAULT_MAX_BYTES,
+         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> None:
     """Pack captures into a release folder: Parquet, WARC, CDXJ, manifest, card, SHA256SUMS.
 
     The same inputs give the same bytes, whatever their order. Inputs that cannot become
@@ -440,7 +443,8 @@ def pack(paths: tuple[str, ...], out: str, shard_size: int, force: bool, strict:
             result = pack_release(paths, out, meta=meta, shard_size=shard_size, force=force,
                                   progress=progress, wacz=wacz, bagit=bagit,
                                   workers=workers, executor=executor, scheduler=scheduler,
-                                  warc_level=warc_level)
+                                  warc_level=warc_level,
+                                  limits=_limits(max_bytes, timeout_seconds))
     except (ReleaseError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:

@@ -472,7 +472,14 @@ def read_capture(file: Path, root: Path, max_bytes: int | None = None) -> Captur
     Raises ``LimitExceeded`` (``too_large``; ``unreadable`` for FIFOs, devices, sockets and
     unlistable directories, which would block or mean nothing) or ``OSError``.
     """
-    st = file.stat()  # follows links: a FIFO behind a link would block the read forever
+    raw = read_limited(file, max_bytes)
+    return Capture(path=relative_path(file, root), raw=raw, file=printable_path(str(file)))
+
+
+def read_limited(file: str | os.PathLike[str], max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file within the size limit (see `read_capture` for what it
+    raises); a file over the limit is never read whole."""
+    st = os.stat(file)  # follows links: a FIFO behind a link would block the read forever
     if stat.S_ISDIR(st.st_mode):
         os.scandir(file).close()  # raises the reason the walk could not list it
         raise LimitExceeded("unreadable", "a directory the walk could not enter")
@@ -484,7 +491,7 @@ def read_capture(file: Path, root: Path, max_bytes: int | None = None) -> Captur
         raw = fh.read(max_bytes + 1) if max_bytes else fh.read()
     if max_bytes and len(raw) > max_bytes:  # grew since stat, or a file system that lies
         raise LimitExceeded("too_large", f"over {max_bytes} bytes, the size limit")
-    return Capture(path=relative_path(file, root), raw=raw, file=printable_path(str(file)))
+    return raw
 
 
 def iter_captures(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Capture]:

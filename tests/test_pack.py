@@ -112,6 +112,27 @@ def test_broken_captures_are_quarantined(tmp_path):
     assert tree(tmp_path / "s")["quarantine.jsonl"] == tree(out)["quarantine.jsonl"]
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_pack_takes_the_size_limit(tmp_path, workers):
+    src = tmp_path / "in"
+    shutil.copytree(SEEDS, src)
+    biggest = max(src.iterdir(), key=lambda p: p.stat().st_size)
+    limit = biggest.stat().st_size - 1
+    out = tmp_path / "release"
+    result = CliRunner().invoke(main, ["pack", str(src), "-o", str(out), "-j", workers,
+                                       "--max-bytes", str(limit)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in (out / "quarantine.jsonl").read_text().splitlines()]
+    assert [(q["path"], q["reason"]) for q in lines] == [(biggest.name, "too_large")]
+    assert f"over the limit of {limit}" in lines[0]["message"]
+    assert manifest(out)["counts"]["packed"] == 4
+    assert corpuskit.verify(out) == []
+    # 0 switches the limit off
+    again = CliRunner().invoke(main, ["pack", str(src), "-o", str(tmp_path / "all"),
+                                      "--max-bytes", "0", "-j", workers])
+    assert again.exit_code == 0 and manifest(tmp_path / "all")["counts"]["packed"] == 5
+
+
 def test_duplicates_are_folded_and_listed(tmp_path):
     src = tmp_path / "in"
     shutil.copytree(SEEDS, src)

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..limits import Limits
 from ..schema import schema_id, schema_path, schema_version
 from ..sources import iter_paths
 from ..writers import card, manifest
@@ -252,13 +253,14 @@ class _Segment:
 
 class _Driver:
     def __init__(self, root: Path, meta: ReleaseMeta, shard_size: int, executor: Executor,
-                 progress: Progress | None, warc_level: int) -> None:
+                 progress: Progress | None, warc_level: int, limits: Limits | None) -> None:
         self.progress = progress or (lambda event, info: None)
         self.root = root
         self.meta = meta
         self.shard_size = shard_size
         self.executor = executor
         self.warc_level = warc_level
+        self.limits = limits
         self.work = root / ".work"
         self.work.mkdir()
         self.quarantine: list[tuple[tuple, dict[str, Any]]] = []
@@ -298,7 +300,7 @@ class _Driver:
         size = max(size, math.ceil(n / MAX_EXTRACT_TASKS))
         chunks = _chunks(distinct, size)
         tasks = [(str(self.work), t, [(files[i].file, files[i].path, files[i].sha256)
-                                      for i in chunk])
+                                      for i in chunk], self.limits)
                  for t, chunk in enumerate(chunks)]
         fmts: list[str | None] = [None] * len(files)
         records = array("q", bytes(8 * len(files)))
@@ -463,7 +465,8 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
          shard_size: int = DEFAULT_SHARD_SIZE, force: bool = False,
          progress: Progress | None = None, wacz: bool = False, bagit: bool = False,
          workers: int | None = None, executor: str | Executor = "local",
-         scheduler: Any = None, warc_level: int = DEFAULT_WARC_LEVEL) -> PackResult:
+         scheduler: Any = None, warc_level: int = DEFAULT_WARC_LEVEL,
+         limits: Limits | None = None) -> PackResult:
     """Pack captures (files or folders) into a release folder at ``out``.
 
     ``wacz`` adds ``OUT/<name>.wacz``; ``bagit`` makes OUT a BagIt bag with the release in
@@ -475,6 +478,8 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
     ``Client``) instead; an `Executor` instance is used as it is. The release has the same
     bytes either way.
     ``warc_level``: gzip level of the WARC records (0-9).
+    ``limits``: per-input size and time limits (default `Limits()`: 20 MiB, 10 s); an input
+    over one is quarantined as ``too_large`` or ``timeout``.
 
     ``progress(event, info)``, if given, is told how the pack goes (see `Progress`).
 
@@ -530,7 +535,7 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
         tmp.mkdir(parents=True)
         try:
             result = _build(tmp, out, meta, shard_size, files, progress, wacz=wacz,
-                            bagit=bagit, executor=ex, warc_level=warc_level)
+                            bagit=bagit, executor=ex, warc_level=warc_level, limits=limits)
             result.warnings = warnings
             result.timings = {"scan": round(scanned, 3), **result.timings}
             _install(tmp, out)
@@ -544,21 +549,23 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
 def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
            files: list[InputFile], progress: Progress | None = None, *,
            wacz: bool = False, bagit: bool = False, executor: Executor | None = None,
-           warc_level: int = DEFAULT_WARC_LEVEL) -> PackResult:
+           warc_level: int = DEFAULT_WARC_LEVEL, limits: Limits | None = None) -> PackResult:
     # the shards' hashes come from the tasks that wrote them; every other file is hashed once
     # for the manifest and SHA256SUMS together
     with manifest.remembered_hashes():
         return _build_release(root, out, meta, shard_size, files, progress, wacz=wacz,
-                              bagit=bagit, executor=executor, warc_level=warc_level)
+                              bagit=bagit, executor=executor, warc_level=warc_level,
+                              limits=limits)
 
 
 def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
                    files: list[InputFile], progress: Progress | None, *, wacz: bool,
-                   bagit: bool, executor: Executor | None, warc_level: int) -> PackResult:
+                   bagit: bool, executor: Executor | None, warc_level: int,
+                   limits: Limits | None = None) -> PackResult:
     with ExitStack() as stack:
         if executor is None:
             executor = stack.enter_context(make_executor("local", 1))
-        d = _Driver(root, meta, shard_size, executor, progress, warc_level)
+        d = _Driver(root, meta, shard_size, executor, progress, warc_level, limits)
         d.extract(files)
         # the workers leave extraction holding its models and caches (~100 MB each): the
         # fold and write tasks start in fresh ones

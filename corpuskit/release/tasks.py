@@ -40,8 +40,9 @@ import pyarrow as pa
 from .. import formats
 from ..data import Article
 from ..formats import records
-from ..pipeline import extract_capture
-from ..sources import Capture
+from ..limits import LimitExceeded, Limits
+from ..pipeline import DEFAULT_LIMITS, extract_capture
+from ..sources import Capture, read_limited
 from ..writers.cdxj import sort_cdxj, write_cdxj
 from ..writers.parquet import (
     ROW_GROUP_ROWS,
@@ -84,15 +85,19 @@ class Extracted:
     items: list[Item]
 
 
-def extract_file(file: str, path: str) -> Extracted:
-    """All records of one input file. Pure (depends only on the file's bytes) and never raises."""
+def extract_file(file: str, path: str, limits: Limits | None = None) -> Extracted:
+    """All records of one input file. Pure (depends only on the file's bytes and ``limits``)
+    and never raises. A file over ``limits.max_bytes`` is quarantined without being read."""
+    limits = limits or DEFAULT_LIMITS
     try:
-        raw = Path(file).read_bytes()
+        raw = read_limited(file, limits.max_bytes)
+    except LimitExceeded as exc:
+        return Extracted("", None, b"", [Item(1, None, reason=exc.code, message=exc.message)])
     except OSError as exc:
         return Extracted("", None, b"", [Item(1, None, reason="unreadable",
                                               message=exc.strerror or str(exc))])
     capture = Capture(path=path, raw=raw, file=file)
-    outcomes = extract_capture(capture)
+    outcomes = extract_capture(capture, limits)
     fmt = _format(capture, outcomes)
     many = len(outcomes) > 1
     items = []
@@ -173,14 +178,15 @@ class ExtractResult:
     articles: int
 
 
-def extract_files(work: str, task: int, files: list[tuple[str, str, str]]) -> ExtractResult:
+def extract_files(work: str, task: int, files: list[tuple[str, str, str]],
+                  limits: Limits | None = None) -> ExtractResult:
     """Extract a chunk of distinct files, given as (file on disk, stored path, SHA-256)."""
     spill = SpillWriter(Path(work), task)
     summaries: list[FileSummary] = []
     quarantine: list[tuple[tuple[str, int], dict[str, Any]]] = []
     try:
         for file, path, sha in files:
-            ex = extract_file(file, path)
+            ex = extract_file(file, path, limits)
             if sha and ex.sha256 and ex.sha256 != sha:
                 ex = Extracted(sha, None, b"", [Item(
                     1, None, reason="changed", message="the file changed while being packed")])
