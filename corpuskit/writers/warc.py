@@ -207,6 +207,12 @@ def _surt_key(url: str) -> str:
         return url
 
 
+@lru_cache(maxsize=64)  # a handful of Content-Types
+def _bare_mime(content_type: str) -> str:
+    """The media type of a Content-Type, cut as cdxj-indexer cuts it (the index's ``mime``)."""
+    return _MIME_END.split(content_type, 1)[0].strip()
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -350,30 +356,32 @@ class WarcWriter:
         back with warcio).
         """
         digest = f"sha256:{sha}"
-        head = [WARC_VERSION, f"WARC-Type: {rec_type}", f"WARC-Record-ID: {rec_id}",
-                f"WARC-Date: {date}"]
         if rec_type == "warcinfo":
-            head.append(f"WARC-Filename: {self.filename}")
-        if uri is not None:
-            head.append(f"WARC-Target-URI: {uri}")
-        if rec_type != "warcinfo":
-            head.append(f"WARC-Warcinfo-ID: {self.warcinfo_id}")
-        head.extend(f"WARC-Concurrent-To: {c}" for c in concurrent)
-        if refers_to:
-            head.append(f"WARC-Refers-To: {refers_to}")
-        head.append(f"WARC-Block-Digest: {digest}")
-        if rec_type != "warcinfo":
+            head = (f"{WARC_VERSION}\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: {rec_id}\r\n"
+                    f"WARC-Date: {date}\r\nWARC-Filename: {self.filename}\r\n")
+            if uri is not None:
+                head += f"WARC-Target-URI: {uri}\r\n"
+            head += f"WARC-Block-Digest: {digest}\r\n"
+        else:
+            head = (f"{WARC_VERSION}\r\nWARC-Type: {rec_type}\r\nWARC-Record-ID: {rec_id}\r\n"
+                    f"WARC-Date: {date}\r\n")
+            if uri is not None:
+                head += f"WARC-Target-URI: {uri}\r\n"
+            head += f"WARC-Warcinfo-ID: {self.warcinfo_id}\r\n"
+            for c in concurrent:
+                head += f"WARC-Concurrent-To: {c}\r\n"
+            if refers_to:
+                head += f"WARC-Refers-To: {refers_to}\r\n"
             # these blocks carry no protocol headers: the payload is the whole block
-            head.append(f"WARC-Payload-Digest: {digest}")
-        head += [f"Content-Type: {content_type}", f"Content-Length: {len(block)}", "", ""]
-        data = b"".join(("\r\n".join(head).encode("utf-8"), block, b"\r\n\r\n"))
-        member = _gzip_member(data, self.compresslevel)
+            head += f"WARC-Block-Digest: {digest}\r\nWARC-Payload-Digest: {digest}\r\n"
+        head += f"Content-Type: {content_type}\r\nContent-Length: {len(block)}\r\n\r\n"
+        member = _gzip_member(b"".join((head.encode("utf-8"), block, b"\r\n\r\n")),
+                              self.compresslevel)
         offset = self._offset
         self._stream.write(member)
         self._offset += len(member)
         if uri is not None:
-            self._cdxj.append((_urlkey(uri), timestamp, uri,
-                               _MIME_END.split(content_type, 1)[0].strip(), digest,
+            self._cdxj.append((_urlkey(uri), timestamp, uri, _bare_mime(content_type), digest,
                                len(member), offset))
 
     def cdxj_entries(self) -> list[tuple[str, str, str, str, str, int, int]]:
