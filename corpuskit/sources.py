@@ -89,12 +89,16 @@ def decode(raw: bytes) -> Decoded:
     Never raises; the text never holds lone surrogates.
     """
     text, encoding, warnings = _decode(raw)
-    if _mojibake_hint_re.search(text):
+    # From UTF-8 the bytes answer both questions below ten times faster than the text: every
+    # character U+00C0-U+00FF is encoded with the lead byte C3, and a control character is
+    # its own byte (never part of a multi-byte sequence, repaired or not).
+    utf8 = encoding == "utf-8"
+    if (not utf8 or b"\xc3" in raw) and _mojibake_hint_re.search(text):
         fixed = ftfy.fix_text(text, _FTFY)
         if fixed != text:
             text = fixed
             warnings.append("encoding_repaired:mojibake")
-    if _controls_re.search(text):
+    if (raw.translate(None, _NOT_CONTROL_BYTES) if utf8 else _controls_re.search(text)):
         text = _whitespace_controls_re.sub("\n", text).replace("\x1f", " ")
         text, removed = _controls_re.subn("", text)
         if removed:
@@ -118,6 +122,7 @@ _FTFY = ftfy.TextFixerConfig(
     remove_control_chars=False, normalization=None, explain=False,
 )
 _controls_re = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not _controls_re.match(chr(b)))
 _whitespace_controls_re = re.compile("[\x0b\x0c\x1c-\x1e]")
 
 
