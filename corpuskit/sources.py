@@ -94,7 +94,7 @@ def decode(raw: bytes) -> Decoded:
     # its own byte (never part of a multi-byte sequence, repaired or not).
     utf8 = encoding == "utf-8"
     if (not utf8 or b"\xc3" in raw) and _mojibake_hint_re.search(text):
-        fixed = ftfy.fix_text(text, _FTFY)
+        fixed = _fix_mojibake(text)
         if fixed != text:
             text = fixed
             warnings.append("encoding_repaired:mojibake")
@@ -121,6 +121,26 @@ _FTFY = ftfy.TextFixerConfig(
     fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False, fix_surrogates=False,
     remove_control_chars=False, normalization=None, explain=False,
 )
+
+
+def _fix_mojibake(text: str) -> str:
+    """ftfy over the lines that show the mojibake hint, the others as they are.
+
+    ftfy works line by line too, but tests every line, which took 0.2 s for a 5 MB JSON Lines
+    file in which one line had a hint (``“Café”`` is one: é then a curly quote).
+    """
+    parts = []
+    pos = 0
+    while (m := _mojibake_hint_re.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end + 1
+        parts += (text[pos:start], ftfy.fix_text(text[start:end], _FTFY))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 _controls_re = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if not _controls_re.match(chr(b)))
 _whitespace_controls_re = re.compile("[\x0b\x0c\x1c-\x1e]")
