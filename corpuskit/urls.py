@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import cache
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 import tldextract
@@ -125,13 +125,17 @@ def unwrap_image_proxy(url: str) -> str | None:
     return nested or (inner if is_http_url(inner) else None)
 
 
-@cache
 def registered_domain(url: str) -> str | None:
     """reuters.com for https://cn.reuters.com/…, bbc.co.uk for https://www.bbc.co.uk/…"""
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:  # http://[www.… : an unclosed IPv6 bracket
         return None
+    return _registered_domain_of_host(host)
+
+
+@lru_cache(maxsize=4096)  # per host, not per URL: an archive has few hosts and unique URLs
+def _registered_domain_of_host(host: str) -> str | None:
     parts = _extract(host)
     # tldextract ≥ 5.3 renamed registered_domain (the old name warns)
     if hasattr(parts, "top_domain_under_public_suffix"):
