@@ -2,6 +2,7 @@
 
     python benchmarks/stages.py CORPUS [--limit N] [--level 6] [--json OUT]
     python benchmarks/stages.py CORPUS --levels [--limit N]   # WARC gzip levels 0-9
+    python benchmarks/stages.py CORPUS --extract-parts [--limit N]   # inside extraction
 
 Runs the stages one after another over the same captures in one process, each over all of
 them before the next (so each is timed on its own, in processor time: a busy machine slows
@@ -24,6 +25,7 @@ outlets, whose captures cost differently).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import io
 import json
@@ -181,6 +183,72 @@ def levels(corpus: Path, limit: int | None) -> dict:
             "load": os.getloadavg()[0]}
 
 
+def extract_parts(corpus: Path, limit: int | None) -> dict:
+    """Where extraction's time goes: CPU µs per capture in decode, layout detection, HTML
+    parsing, the block walk, the rules (assemble, of which language identification), the
+    trafilatura fallback, and the adapters' own work around them (the rest).
+
+    Measured by wrapping those functions with timers (nested ones are subtracted from their
+    callers), over every capture, after one warm-up pass."""
+    import collections
+
+    from corpuskit import assemble as assemble_module
+    from corpuskit import blocks, language
+    from corpuskit.formats import feed, html, mirror
+
+    files = [f for f, _ in iter_paths([corpus])]
+    if limit and limit < len(files):
+        files = [files[i * len(files) // limit] for i in range(limit)]
+    raws = [(f, f.read_bytes()) for f in files]
+    spent: collections.Counter[str] = collections.Counter()
+    stack: list[float] = []  # time of nested timed calls, subtracted from their callers
+
+    def timed(module, name: str, label: str, *users) -> None:
+        fn = getattr(module, name)
+
+        def wrapper(*a, **k):
+            stack.append(0.0)
+            t = time.process_time()
+            try:
+                return fn(*a, **k)
+            finally:
+                total = time.process_time() - t
+                inner = stack.pop()
+                spent[label] += total - inner
+                if stack:
+                    stack[-1] += total
+        for m in (module, *users):
+            setattr(m, name, wrapper)
+
+    timed(blocks, "parse_fragment", "parse", mirror)
+    timed(blocks, "html_to_blocks", "walk", mirror, feed)
+    timed(assemble_module, "assemble", "assemble (rules)", mirror, feed, html)
+    timed(language, "detect_language", "language", assemble_module)
+    timed(html, "_trafilatura_xml", "trafilatura")
+
+    def run() -> float:
+        started = time.process_time()
+        for f, raw in raws:
+            capture = Capture(path=f.name, raw=raw, file=str(f))
+            t = time.process_time()
+            capture.text  # noqa: B018  (decodes)
+            spent["decode"] += time.process_time() - t
+            t = time.process_time()
+            adapter = formats.detect(capture)
+            spent["detect"] += time.process_time() - t
+            with contextlib.suppress(Exception):  # a failing capture costs what it costs
+                adapter.read(capture)
+        return time.process_time() - started
+
+    run()
+    spent.clear()
+    total = run()
+    us = {k: round(v / len(raws) * 1e6, 1) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])}
+    us["adapters' own"] = round(total / len(raws) * 1e6 - sum(us.values()), 1)
+    return {"captures": len(raws), "us_per_capture": us,
+            "total_us": round(total / len(raws) * 1e6, 1), "load": os.getloadavg()[0]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", type=Path)
@@ -188,7 +256,18 @@ def main() -> None:
     ap.add_argument("--level", type=int, default=6, help="WARC gzip level")
     ap.add_argument("--json", type=Path, help="also write the result here")
     ap.add_argument("--levels", action="store_true", help="compare WARC gzip levels 0-9")
+    ap.add_argument("--extract-parts", action="store_true",
+                    help="split extraction into decode, detect, parse, walk, rules …")
     args = ap.parse_args()
+    if args.extract_parts:
+        r = extract_parts(args.corpus, args.limit)
+        for k, v in r["us_per_capture"].items():
+            print(f"{k:>18} {v:8.1f} µs")
+        print(f"extraction {r['total_us']:.0f} µs per capture ({r['captures']} captures, "
+              f"load {r['load']:.1f})")
+        if args.json:
+            args.json.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
+        return
     if args.levels:
         r = levels(args.corpus, args.limit)
         base = r["levels"][6]
