@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import seed
+from fuzz.harness import examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import corpuskit
+from corpuskit.formats import mirror
 from corpuskit.pipeline import extract_capture
 from corpuskit.sources import Capture
 
@@ -66,3 +71,19 @@ def test_outlets_without_rules_get_a_valid_slug(url, outlet_id):
     [outcome] = _outcomes("feed.md", capture)
     assert outcome.ok, outcome.message
     assert outcome.article.outlet.id == outlet_id
+
+
+@settings(max_examples=examples(300))
+@given(st.lists(st.text(alphabet=st.sampled_from(" \t#[]-=ab中\u3000"), max_size=12),
+                max_size=8))
+def test_mirror_furniture_lines_go_as_a_multiline_regex_would_take_them(lines):
+    """The furniture patterns are applied only to the lines holding their text: the same as
+    the MULTILINE substitution they replace."""
+    text = "\n".join(lines)
+    expected = text
+    got = text
+    for pattern, needles in mirror._FURNITURE:
+        expected = re.compile(pattern.pattern, re.M).sub("", expected)
+        for needle in needles:
+            got = mirror._drop_lines(got, pattern, needle)
+    assert got == expected

@@ -305,6 +305,21 @@ def test_mojibake_is_repaired():
     assert decoded.warnings == ["encoding_repaired:mojibake"]
 
 
+def test_mojibake_is_repaired_line_by_line_in_a_large_file():
+    """Only the lines with a mojibake hint go through ftfy; the others stay as they are
+    (a JSON Lines file of thousands of records with one garbled line)."""
+    para = _paragraphs("000")[1]
+    garbled = para.encode("utf-8").decode("latin-1")
+    clean = [json.dumps({"n": i, "text": f"“Café” {para}"}, ensure_ascii=False)
+             for i in range(2000)]
+    lines = [*clean[:1000], json.dumps({"text": garbled}, ensure_ascii=False), *clean[1000:]]
+    decoded = decode("\n".join(lines).encode())
+    assert decoded.text.split("\n") == [*clean[:1000], json.dumps({"text": para},
+                                                                   ensure_ascii=False),
+                                        *clean[1000:]]
+    assert decoded.warnings == ["encoding_repaired:mojibake"]
+
+
 def test_text_that_only_looks_like_mojibake_is_kept():
     for text in ("以简体姓名“符××”登记", "Café crème — “Zoë” à l’école", "naïve façade ©2020"):
         assert decode(text.encode()) == Decoded(text, "utf-8", [])
