@@ -20,15 +20,16 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+if TYPE_CHECKING:
+    from .pipeline import Outcome
+
 from . import __version__
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_SECONDS, Limits
-from .pipeline import Outcome, iter_outcomes
 from .progress import Progress, is_terminal, style, use_color
-from .schema import schema_text
 
 PATHS = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str)
@@ -137,6 +138,8 @@ def main() -> None:
 
 def _outcomes(paths: tuple[str, ...], limits: Limits | None = None) -> Iterator[Outcome]:
     try:
+        from .pipeline import iter_outcomes  # imported here: see corpuskit/__init__.py
+
         yield from iter_outcomes(paths, limits=limits)
     except OSError as exc:  # a directory vanished or became unreadable mid-walk
         raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}") from exc
@@ -285,6 +288,8 @@ def _problem_line(p: dict[str, Any], ui: _UI) -> str:
               short_help="Print the article JSON Schema.")
 def schema() -> None:
     """Print the article JSON Schema (draft 2020-12) that every record validates against."""
+    from .schema import schema_text
+
     click.echo(schema_text(), nl=False)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -380,3 +382,27 @@ def test_limits_are_options_of_extract_and_validate(tmp_path):
         assert str(big) in limited.stderr and "too_large" in limited.stderr
         unlimited = CliRunner().invoke(main, [command, "--max-bytes", "0", str(big)])
         assert unlimited.exit_code == 0, unlimited.stderr
+
+
+def test_the_cli_starts_without_the_extraction_libraries():
+    """`corpuskit --help` and shell completion import click and corpuskit's small modules
+    only: the extraction's libraries (most of a second) load when a command needs them."""
+    code = ("import sys, corpuskit.cli; heavy = {'lxml', 'trafilatura', 'py3langid', 'pyarrow',"
+            " 'jsonschema', 'tldextract'} & {m.split('.')[0] for m in sys.modules}; "
+            "print(sorted(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_public_api_is_there_on_first_use():
+    code = ("import corpuskit; from corpuskit import pack, Article; "
+            "assert corpuskit.verify.__module__.startswith('corpuskit.release'); "
+            "assert set(corpuskit.__all__) <= set(dir(corpuskit)); print(Article.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "Article"
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        import corpuskit
+
+        corpuskit.nope  # noqa: B018
