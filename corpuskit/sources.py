@@ -32,6 +32,7 @@ import webencodings
 from charset_normalizer import from_bytes
 
 from .limits import LimitExceeded
+from .text import rewrite_lines
 
 # Files that are never captures (VCS, OS and editor droppings).
 IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", ".gitkeep", ".gitignore", ".gitattributes"})
@@ -124,21 +125,14 @@ _FTFY = ftfy.TextFixerConfig(
 
 
 def _fix_mojibake(text: str) -> str:
-    """ftfy over the lines that show the mojibake hint, the others as they are.
+    """ftfy over the lines that show the mojibake hint, the others as they are (ftfy works
+    line by line too, but tested every line of a 5 MB JSON Lines file for one ``“Café”``)."""
+    return rewrite_lines(text, _find_mojibake_hint, lambda line: ftfy.fix_text(line, _FTFY))
 
-    ftfy works line by line too, but tests every line, which took 0.2 s for a 5 MB JSON Lines
-    file in which one line had a hint (``“Café”`` is one: é then a curly quote).
-    """
-    parts = []
-    pos = 0
-    while (m := _mojibake_hint_re.search(text, pos)) is not None:
-        start = text.rfind("\n", 0, m.start()) + 1
-        end = text.find("\n", m.end())
-        end = len(text) if end < 0 else end + 1
-        parts += (text[pos:start], ftfy.fix_text(text[start:end], _FTFY))
-        pos = end
-    parts.append(text[pos:])
-    return "".join(parts)
+
+def _find_mojibake_hint(text: str, pos: int) -> int:
+    m = _mojibake_hint_re.search(text, pos)
+    return m.start() if m else -1
 
 
 _controls_re = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

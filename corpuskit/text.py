@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 # Han (BMP, extension A, compatibility, supplementary planes), kana, hangul, bopomofo.
 _CJK_LETTER = (
@@ -118,6 +119,23 @@ def normalize_inline(text: str) -> str:
 
     # removing a run can bring a base and a mark together (Hangul syllable + jamo)
     return _nfc(_ws_decide_re.sub(fix, text))
+
+
+def rewrite_lines(text: str, find: Callable[[str, int], int], fix: Callable[[str], str]) -> str:
+    """``fix`` applied to every line (with its line break) in which ``find(text, pos)`` finds
+    something at or after ``pos`` (its index; -1 when there is nothing more), the other lines
+    kept as they are. For a rare line in a long text: the regex engine tries a ^-anchored
+    MULTILINE pattern at every character, and ftfy tests every line it is given."""
+    parts = []
+    pos = 0
+    while (i := find(text, pos)) >= 0:
+        start = text.rfind("\n", 0, i) + 1
+        end = text.find("\n", i)
+        end = len(text) if end < 0 else end + 1
+        parts += (text[pos:start], fix(text[start:end]))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def split_paragraphs(text: str) -> list[str]:
