@@ -13,6 +13,7 @@ tags, and the rights statement with a link to the original article.
 from __future__ import annotations
 
 import re
+from html import escape
 
 from ..data import Article, Image
 from ..text import split_paragraphs
@@ -99,7 +100,7 @@ def render_html(article: Article) -> bytes:
     if _CONTROLS.search(text):
         paragraphs = [e(p.strip("\n")) for p in split_paragraphs(text)]
     else:
-        paragraphs = [p.strip("\n") for p in split_paragraphs(_escape(text))]
+        paragraphs = [p.strip("\n") for p in split_paragraphs(escape(text))]
     out.extend(f"<p>{p.replace(chr(10), '<br>')}</p>\n" for p in paragraphs)
     out.extend(_figure(i) for i in images if i.role == "inline")
     gallery_html = [_figure(i) for i in images if i.role == "gallery"]
@@ -139,16 +140,10 @@ def _labels(language: str) -> dict[str, str]:
     return _LABELS["en"]
 
 
-def _escape(value: str) -> str:
-    """``html.escape(value, quote=True)``, inline (the render's most frequent call)."""
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&#x27;"))
-
-
 def _esc(value: str) -> str:
     if _CONTROLS.search(value):
         value = _CONTROLS.sub("", value)
-    return _escape(value)
+    return escape(value, quote=True)
 
 
 def _link(url: str, text: str) -> str:
