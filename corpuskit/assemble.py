@@ -441,8 +441,8 @@ def _match_byline(text: str, rules: Compiled) -> dict[str, list[str]] | None:
         found["rest"] = [text[: m.start()].rstrip()]
         return found
     # a byline glued to the end of the last paragraph: "…。责任编辑：李同德"
-    tail = text[-62:]  # the pattern ends in "[：:].{1,60}$": its colon is in the last 62
-    m = _GLUED_BYLINE.search(text) if "：" in tail or ":" in tail else None
+    end = text[-62:]  # the pattern ends in "[：:].{1,60}$": its colon is in the last 62
+    m = _GLUED_BYLINE.search(text) if "：" in end or ":" in end else None
     if m and m.start() > 0:
         tail = parse_byline(m.group(1))
         if tail is not None:

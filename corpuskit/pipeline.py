@@ -143,10 +143,10 @@ def _extract(capture: Capture) -> list[Outcome]:
     adapter = formats.detect(capture)
     outcomes = []
     items = adapter.read(capture)
-    # A record can hold a lone surrogate only if the file spells one as a JSON escape (or its
-    # decoded text holds one): one scan of the file spares the walk over every record.
+    # A record can hold a lone surrogate only if the file spells one as a JSON escape (the
+    # decoded text never holds one): one scan of the file spares the walk over every record.
     maybe_surrogates = adapter.NAME == "record" and bool(
-        _surrogate_escape_re.search(capture.text) or _surrogate_re.search(capture.text))
+        _surrogate_escape_re.search(capture.text))
     for n, item in enumerate(items, start=1):
         if isinstance(item, ExtractionError):
             outcomes.append(_failed(capture, item))
