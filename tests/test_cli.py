@@ -5,14 +5,12 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SEEDS
+from conftest import SEEDS, run_python, seeds_and_an_empty_file
 
 import corpuskit
 from corpuskit import progress
@@ -39,11 +37,8 @@ def no_traceback(result: Result) -> None:
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
     """The seeds plus one empty file (one quarantined input), packed."""
-    src = tmp_path_factory.mktemp("in") / "captures"
-    shutil.copytree(SEEDS, src)
-    (src / "empty.txt").write_bytes(b"")
     out = tmp_path_factory.mktemp("cli") / "seeds-release"
-    corpuskit.pack([src], out)
+    corpuskit.pack([seeds_and_an_empty_file(tmp_path_factory)], out)
     return out
 
 
@@ -390,18 +385,14 @@ def test_the_cli_starts_without_the_extraction_libraries():
     code = ("import sys, corpuskit.cli; heavy = {'lxml', 'trafilatura', 'py3langid', 'pyarrow',"
             " 'jsonschema', 'tldextract'} & {m.split('.')[0] for m in sys.modules}; "
             "print(sorted(heavy))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "[]"
+    assert run_python(code, check=True).stdout.strip() == "[]"
 
 
 def test_the_public_api_is_there_on_first_use():
     code = ("import corpuskit; from corpuskit import pack, Article; "
             "assert corpuskit.verify.__module__.startswith('corpuskit.release'); "
             "assert set(corpuskit.__all__) <= set(dir(corpuskit)); print(Article.__name__)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "Article"
+    assert run_python(code, check=True).stdout.strip() == "Article"
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         import corpuskit
 

@@ -6,17 +6,14 @@ import hashlib
 import json
 import shutil
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
-from conftest import SEEDS
+from conftest import cli_pack, run_python
 
 import corpuskit
-from corpuskit.cli import main
 from corpuskit.writers import croissant
 from corpuskit.writers.parquet import arrow_schema
 
@@ -24,10 +21,7 @@ SHARD = 20_000
 
 
 def pack(out: Path, *args: str) -> Path:
-    result = CliRunner().invoke(main, ["pack", str(SEEDS), "-o", str(out), "--name", "seeds",
-                                       *args])
-    assert result.exit_code == 0, result.output
-    return out
+    return cli_pack(out, "--name", "seeds", *args)
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +38,8 @@ def doc(release: Path) -> dict:
 def mlcroissant_validate(path: Path) -> subprocess.CompletedProcess:
     """`mlcroissant validate --jsonld PATH` (the console script's entry point)."""
     pytest.importorskip("mlcroissant", reason="mlcroissant (test extra) is not installed")
-    code = ("import sys; sys.argv = ['mlcroissant', 'validate', '--jsonld', sys.argv[1]]; "
-            "from mlcroissant.scripts.cli import main; main()")
-    return subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
-                          text=True, timeout=300)
+    return run_python("import sys; sys.argv = ['mlcroissant', 'validate', '--jsonld', "
+                      "sys.argv[1]]; from mlcroissant.scripts.cli import main; main()", path)
 
 
 def test_dataset_level(release):

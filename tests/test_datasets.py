@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
-from conftest import SEEDS
+from conftest import cli_pack
 
-from corpuskit.cli import main
 from corpuskit.writers.parquet import arrow_schema
 
 # Local files only: never ask the Hub anything (CI may not reach it; the tests must not try).
@@ -23,10 +21,8 @@ SHARD = 20_000
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("datasets") / "release"
-    result = CliRunner().invoke(main, ["pack", str(SEEDS), "-o", str(out), "--wacz",
-                                       "--shard-size", str(SHARD)])
-    assert result.exit_code == 0, result.output
+    out = cli_pack(tmp_path_factory.mktemp("datasets") / "release", "--wacz",
+                   "--shard-size", str(SHARD))
     assert len(list((out / "data").glob("*.parquet"))) >= 3
     return out
 

@@ -6,14 +6,12 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS, seed
+from conftest import SEEDS, seed, start_pack
 
 import corpuskit
 from corpuskit.cli import main
@@ -253,14 +251,7 @@ def test_interrupted_pack_leaves_nothing_verify_accepts(tmp_path):
     src = tmp_path / "many"
     _many_captures(src, 300)
     out = tmp_path / "release"
-    proc = subprocess.Popen([sys.executable, "-m", "corpuskit.cli", "pack", str(src), "-o",
-                             str(out), "--shard-size", "200k"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not list(tmp_path.glob("release.tmp-*/.work/buckets/*")):
-        assert proc.poll() is None, "pack ended before it could be interrupted"
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    proc = start_pack(tmp_path, str(src), "-o", str(out), "--shard-size", "200k")
     time.sleep(0.5)
     assert proc.poll() is None, "pack ended before it could be interrupted"
     os.kill(proc.pid, signal.SIGKILL)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SEEDS, seed
+from conftest import FIXTURES, ROOT, SEEDS, seed, start_pack
 
 import corpuskit
 from corpuskit.release import build
@@ -122,14 +121,7 @@ def test_workers_must_be_positive(tmp_path):
 @pytest.mark.slow
 def test_killed_pack_leaves_no_worker_behind(captures, tmp_path):
     out = tmp_path / "release"
-    proc = subprocess.Popen([sys.executable, "-m", "corpuskit.cli", "pack", str(captures),
-                             "-o", str(out), "--workers", "2", "-q"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not list(tmp_path.glob("release.tmp-*/.work/buckets/*")):
-        assert proc.poll() is None, "pack ended before it could be interrupted"
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    proc = start_pack(tmp_path, str(captures), "-o", str(out), "--workers", "2", "-q")
     time.sleep(0.2)
     workers = _descendants(proc.pid)
     assert workers, "no pool workers"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS
+from conftest import SEEDS, cli_pack
 
 import corpuskit
 from corpuskit.cli import main
@@ -24,11 +24,8 @@ SHARD = 20_000  # bytes: small enough that the five seeds make several shards
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pack") / "seeds-release"
-    result = CliRunner().invoke(main, ["pack", str(SEEDS), "-o", str(out),
-                                       "--shard-size", str(SHARD)])
-    assert result.exit_code == 0, result.output
-    return out
+    return cli_pack(tmp_path_factory.mktemp("pack") / "seeds-release",
+                    "--shard-size", str(SHARD))
 
 
 def files_of(root: Path) -> list[str]:

@@ -18,11 +18,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import SEEDS
+from conftest import cli_pack, page_timestamps
 
 import corpuskit
-from corpuskit.cli import main
 from corpuskit.text import split_paragraphs
 
 pytest.importorskip("pywb", reason="pywb (test extra) is not installed")
@@ -64,27 +62,13 @@ def wb_manager(root: Path, *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("replay") / "release"
-    result = CliRunner().invoke(main, ["pack", str(SEEDS), "-o", str(out), "--wacz",
-                                       "--shard-size", str(SHARD)])
-    assert result.exit_code == 0, result.output
-    return out
+    return cli_pack(tmp_path_factory.mktemp("replay") / "release", "--wacz",
+                    "--shard-size", str(SHARD))
 
 
 def articles(release: Path) -> list[corpuskit.Article]:
     found = list(corpuskit.open_release(release))
     assert len(found) == 5 and all(a.source_url for a in found)
-    return found
-
-
-def page_timestamps(release: Path) -> dict[str, str]:
-    """URL → 14-digit timestamp of its rendered page, from the release's CDXJ index."""
-    found = {}
-    for line in (release / "indexes/index.cdxj").read_text(encoding="utf-8").splitlines():
-        _key, ts, fields = line.split(" ", 2)
-        f = json.loads(fields)
-        if f["mime"] == "text/html":
-            found[f["url"]] = ts
     return found
 
 

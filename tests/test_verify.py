@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS
+from conftest import seeds_and_an_empty_file
 
 import corpuskit
 from corpuskit.cli import main
@@ -21,11 +21,8 @@ from corpuskit.writers.parquet import ShardWriter
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory) -> Path:
     """Seeds plus one empty file (so quarantine.jsonl has a line), in several shards."""
-    src = tmp_path_factory.mktemp("in") / "captures"
-    shutil.copytree(SEEDS, src)
-    (src / "empty.txt").write_bytes(b"")
     out = tmp_path_factory.mktemp("pristine") / "release"
-    corpuskit.pack([src], out, shard_size=20_000)
+    corpuskit.pack([seeds_and_an_empty_file(tmp_path_factory)], out, shard_size=20_000)
     assert corpuskit.verify(out) == []
     return out
 

@@ -7,14 +7,13 @@ import hashlib
 import json
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS
+from conftest import SEEDS, cli_pack, page_timestamps, rewrite_zip_member, run_python
 
 import corpuskit
 from corpuskit.cli import main
@@ -24,10 +23,7 @@ SHARD = 20_000  # bytes: the five seeds make several WARC shards
 
 
 def pack(out: Path, *args: str, inputs=(SEEDS,)) -> Path:
-    result = CliRunner().invoke(main, ["pack", *map(str, inputs), "-o", str(out), "--wacz",
-                                       "--name", "seeds", *args])
-    assert result.exit_code == 0, result.output
-    return out
+    return cli_pack(out, "--wacz", "--name", "seeds", *args, inputs=inputs)
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +42,8 @@ def rows(root: Path) -> list[dict]:
 def wacz_validate(path: Path) -> subprocess.CompletedProcess:
     """py-wacz's `wacz validate -f PATH` (its console script's entry point, exit code kept)."""
     pytest.importorskip("wacz.main", reason="the wacz package (test extra) is not installed")
-    code = ("import sys; from wacz.main import main; "
-            "sys.exit(main(['validate', '-f', sys.argv[1]]))")
-    return subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
-                          text=True, timeout=300)
+    return run_python("import sys; from wacz.main import main; "
+                      "sys.exit(main(['validate', '-f', sys.argv[1]]))", path)
 
 
 def test_layout(release):
@@ -83,12 +77,8 @@ def test_wacz_validate_accepts_it(release):
 def test_wacz_validate_is_not_a_rubber_stamp(release, tmp_path):
     """py-wacz does catch a datapackage.json that no longer matches its digest."""
     bad = tmp_path / "bad.wacz"
-    with zipfile.ZipFile(release / "seeds.wacz") as src, zipfile.ZipFile(bad, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "datapackage.json":
-                data = data.replace(b'"title": "seeds"', b'"title": "other"')
-            dst.writestr(info, data)
+    rewrite_zip_member(release / "seeds.wacz", bad, "datapackage.json", b'"title": "seeds"',
+                       b'"title": "other"')
     run = wacz_validate(bad)
     assert run.returncode == 1 and "hash mismatch" in run.stdout
 
@@ -134,12 +124,7 @@ def test_pages_list_every_article(release):
     assert [(p["url"], p["title"]) for p in pages] == [(a["source_url"], a["title"])
                                                        for a in articles]
     # ts is the WARC-Date of the page's record: the CDXJ line of its HTML page has it
-    index = {}
-    for line in (release / "indexes/index.cdxj").read_text(encoding="utf-8").splitlines():
-        _key, ts, fields = line.split(" ", 2)
-        f = json.loads(fields)
-        if f["mime"] == "text/html":
-            index[f["url"]] = ts
+    index = page_timestamps(release)
     for p in pages:
         ts = p["ts"]
         assert len(ts) == 20 and ts.endswith("Z")  # RFC 3339, 2023-10-19T13:17:02Z
@@ -219,13 +204,8 @@ def test_verify_checks_the_wacz(release, tmp_path):
 def test_verify_reports_a_broken_digest(release, tmp_path):
     copy = tmp_path / "release"
     shutil.copytree(release, copy)
-    path = copy / "seeds.wacz"
-    with zipfile.ZipFile(release / "seeds.wacz") as src, zipfile.ZipFile(path, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "datapackage-digest.json":
-                data = data.replace(b"sha256:", b"sha256:0")
-            dst.writestr(info, data)
+    rewrite_zip_member(release / "seeds.wacz", copy / "seeds.wacz", "datapackage-digest.json",
+                       b"sha256:", b"sha256:0")
     problems = [str(p) for p in corpuskit.verify(copy)]
     assert "seeds.wacz: datapackage-digest.json: hash is not the sha256 of datapackage.json" \
         in problems, problems
