@@ -82,7 +82,7 @@ def extract_capture(capture: Capture, limits: Limits | None = None) -> list[Outc
     if rejected is not None:
         return [rejected]
     if limits.timeout_seconds:
-        _warm_up()
+        warm_up()
     try:
         with time_limit(limits.timeout_seconds):
             return _extract(capture)
@@ -113,12 +113,15 @@ _WARM_UP = (
 
 
 @cache
-def _warm_up() -> None:
+def warm_up() -> None:
     """Build what extraction loads lazily (the Public Suffix List trie, script tables, the
     language-identification model; seconds) once per process, outside any time limit: a
     shorter limit would otherwise stop every input half-way through. Every run needs these
     anyway. Not warmed: the reference validator's URI grammar (lark, about 1.5 s), built at
-    the first invalid record only, inside its limit; limits of a few seconds allow for it."""
+    the first invalid record only, inside its limit; limits of a few seconds allow for it.
+
+    A pack runs it in the driver before forking its workers (`ProcessExecutor.start`), so
+    the ~110 MB of models are pages the workers share instead of each loading its own."""
     for text in _WARM_UP:
         with contextlib.suppress(Exception):  # a broken adapter shows on the real inputs
             _extract(Capture(path="warm-up", raw=text.encode("utf-8")))

@@ -196,3 +196,36 @@ def test_the_fast_header_parser_reads_what_warcio_reads(head):
     assert start == stream.tell()
     for name, _ in slow.headers:
         assert headers.get_header(name.upper()) == slow.get_header(name.upper())
+
+
+def _worker_state() -> tuple[int, int, str]:
+    """In a worker: objects frozen out of the collector, warm-ups done, Arrow's allocator."""
+    import gc
+
+    import pyarrow as pa
+
+    from corpuskit.pipeline import warm_up
+    allocator = pa.default_memory_pool().backend_name
+    return gc.get_freeze_count(), warm_up.cache_info().currsize, allocator
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the preload is shared by forking")
+def test_workers_are_forked_with_the_models_loaded_and_the_caller_left_as_it_was():
+    import gc
+
+    from corpuskit.pipeline import warm_up
+    from corpuskit.release.executors import ProcessExecutor
+    from corpuskit.release.tasks import preload, worker_setup
+
+    warm_up.cache_clear()
+    with ProcessExecutor(2) as ex:
+        ex.start(preload=preload, setup=worker_setup)
+        assert gc.get_freeze_count() == 0  # the caller's objects stay collectable
+        states = dict(ex.run(_worker_state, [(), ()]))
+        ex.recycle()  # fresh workers for the next phase: forked the same way, set up again
+        states.update({i + 2: s for i, s in ex.run(_worker_state, [(), ()])})
+    for frozen, warmed, allocator in states.values():
+        # the models came with the fork (built once, in the driver), frozen so that the
+        # worker's collections leave their pages shared
+        assert warmed == 1 and frozen > 10_000
+        assert allocator == "system"

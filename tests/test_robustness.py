@@ -37,7 +37,7 @@ HTML_HEAD = ("<html><head><title>金正恩将赴俄会普京</title></head><body
 def _warm() -> None:
     """Load the lazily built tables first, so timings below measure the inputs (and the
     runaway adapter patched in below is never what the warm-up runs)."""
-    corpuskit.pipeline._warm_up()
+    corpuskit.pipeline.warm_up()
 
 
 def _one(raw: bytes | str, limits: Limits | None = None, path: str = "hostile.md") -> Outcome:
@@ -160,7 +160,7 @@ def test_lazy_loading_happens_outside_the_time_limit():
     """The first input of a process loads the suffix list, script tables, language model and
     URI grammar (seconds); that happens once, before any timer, so a tight limit does not stop
     every input."""
-    assert corpuskit.pipeline._warm_up.cache_info().currsize == 1
+    assert corpuskit.pipeline.warm_up.cache_info().currsize == 1
     assert _one(seed("000").read_bytes(), Limits(timeout_seconds=0.5)).article is not None
 
 

@@ -79,6 +79,8 @@ from .tasks import (
     fold_buckets,
     hash_files,
     merge_sorted,
+    preload,
+    worker_setup,
     write_segment,
 )
 
@@ -516,7 +518,8 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
                 ex = stack.enter_context(ProcessExecutor(1))
                 solo = True
             if isinstance(ex, ProcessExecutor):
-                ex.start()  # before the list of inputs exists: the workers do not carry it
+                # before the list of inputs exists: the workers do not carry it
+                ex.start(preload=preload, setup=worker_setup)
         try:
             files = scan_inputs(given, ex)
         except FileNotFoundError as exc:

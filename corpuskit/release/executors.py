@@ -19,6 +19,7 @@ on which worker was faster.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -79,22 +80,47 @@ class ProcessExecutor(Executor):
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        self._setup: Callable[[], None] | None = None
 
-    def start(self) -> ProcessPoolExecutor:
+    def start(self, preload: Callable[[], None] | None = None,
+              setup: Callable[[], None] | None = None) -> ProcessPoolExecutor:
         """Start the workers now (a pack does before it lists its inputs: forked workers
-        start with what the driver holds at that moment, and that is least at the start)."""
+        start with what the driver holds at that moment, and that is least at the start).
+
+        ``preload``: what every task will need loaded (a pack: the extraction's models),
+        run here before forking so that the workers share its memory pages instead of each
+        building a copy (~110 MB a worker). Not run without fork. Before forking, what the
+        driver holds is frozen out of the cyclic garbage collector (`gc.freeze`): a
+        collection in a worker would otherwise walk those objects and write to every page
+        that holds one, un-sharing it.
+
+        ``setup``: run in each worker as it starts, and in those of the pools that replace
+        these after `recycle`.
+        """
+        if setup is not None:
+            self._setup = setup
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()
             # fork: workers start in milliseconds with every module (and the schema, the
             # outlet tables…) already loaded, and scripts need no `if __name__ == "__main__"`
             # guard; the driver runs no threads of its own
             method = "fork" if sys.platform == "linux" and "fork" in methods else None
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context(method),
-                initializer=_exit_with_parent, initargs=(os.getpid(),))
-            if method == "fork":  # fork them all now, not on the first tasks
-                for _ in range(self.workers):
-                    self._pool.submit(int)
+            if method == "fork":
+                if preload is not None:
+                    preload()
+                gc.collect()
+                gc.freeze()
+            try:
+                self._pool = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context(method),
+                    initializer=_init_worker, initargs=(os.getpid(), self._setup))
+                if method == "fork":  # fork them all now, not on the first tasks
+                    for _ in range(self.workers):
+                        self._pool.submit(int)
+            finally:
+                # the workers keep theirs frozen; this process (maybe a program calling
+                # corpuskit) gets its objects back as collectable as they were
+                gc.unfreeze()
         return self._pool
 
     def run(self, fn: Callable[..., Any], tasks: Sequence[tuple]) -> Iterator[tuple[int, Any]]:
@@ -118,9 +144,11 @@ class ProcessExecutor(Executor):
         self.close()
 
 
-def _exit_with_parent(parent: int) -> None:
+def _init_worker(parent: int, setup: Callable[[], None] | None) -> None:
     """In a pool worker: exit when the driver is gone (killed with SIGKILL, say), instead of
     waiting for work forever on a queue that the other workers still hold open."""
+    if setup is not None:
+        setup()
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
