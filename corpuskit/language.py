@@ -32,6 +32,11 @@ def _script_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return char_class(simplified - traditional), char_class(traditional - simplified)
 
 
+def unload_model() -> None:
+    """Let the model go (~75 MB); the next identification loads it again."""
+    _identifier.cache_clear()
+
+
 @cache
 def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier

@@ -27,6 +27,7 @@ from typing import Any
 from . import formats
 from .assemble import ExtractionError
 from .data import Article
+from .language import unload_model
 from .limits import LimitExceeded, Limits, TimeLimitExceeded, time_limit
 from .schema import ValidationIssue, validate
 from .sources import (
@@ -125,6 +126,15 @@ def warm_up() -> None:
     for text in _WARM_UP:
         with contextlib.suppress(Exception):  # a broken adapter shows on the real inputs
             _extract(Capture(path="warm-up", raw=text.encode("utf-8")))
+
+
+def unload() -> None:
+    """Let go of the largest thing `warm_up` built, the language-identification model
+    (~75 MB; built again when next needed). A pack's driver loads it only for its workers to
+    share, and lets it go when they are done extracting: the writing workers are forked
+    without it."""
+    unload_model()
+    warm_up.cache_clear()
 
 
 def _precheck(capture: Capture, limits: Limits) -> Outcome | None:

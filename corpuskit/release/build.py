@@ -50,10 +50,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .. import __version__
 from ..limits import Limits
+from ..pipeline import unload
 from ..schema import schema_id, schema_path, schema_version
 from ..sources import iter_paths
 from ..writers import card, manifest
@@ -125,24 +126,12 @@ class ReleaseError(Exception):
 class InputFile:
     """One input file: its stored path (relative, forward slashes: it goes into the release),
     size, SHA-256, and ``file``, its path on disk (for reading and messages, never written
-    into the release).
+    into the release). Made on access from `InputFiles`."""
 
-    A large archive has hundreds of thousands of inputs, so the path on disk is not kept when
-    it is the input folder's path followed by the stored path (less the folder-name prefix
-    of a pack of several inputs): ``_base`` is then that shared folder path and ``_cut`` the
-    prefix's length; otherwise ``_base`` is the whole path and ``_cut`` is -1.
-    """
+    __slots__ = ("bytes", "file", "path", "sha256")
 
-    __slots__ = ("_base", "_cut", "bytes", "path", "sha256")
-
-    def __init__(self, path: str, file: str, bytes: int, sha256: str,
-                 cut: int = -1) -> None:
-        self.path, self._base, self._cut = path, file, cut
-        self.bytes, self.sha256 = bytes, sha256
-
-    @property
-    def file(self) -> str:
-        return self._base if self._cut < 0 else self._base + self.path[self._cut:]
+    def __init__(self, path: str, file: str, bytes: int, sha256: str) -> None:
+        self.path, self.file, self.bytes, self.sha256 = path, file, bytes, sha256
 
     def __repr__(self) -> str:
         return f"InputFile({self.path!r}, {self.file!r}, {self.bytes}, {self.sha256!r})"
@@ -152,6 +141,96 @@ class InputFile:
             == (other.path, other.file, other.bytes, other.sha256)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class InputFiles(Sequence[InputFile]):
+    """The input files of a pack, sorted by stored path, kept as columns rather than objects:
+    an archive has hundreds of thousands of inputs, and the driver holds the list from the
+    scan to the manifest. As Python objects (strings, an object per file) they took ~0.7 KB
+    a file (70 MB at 100,000); here ~0.15 KB: the stored paths as UTF-8 in one buffer, the
+    SHA-256s as 32 bytes each, sizes and cuts as machine integers.
+
+    The path on disk is not kept when it is an input folder's path followed by the stored
+    path less the folder-name prefix of a pack of several inputs (``cut``, its length): the
+    folder is kept once, as a base. Otherwise (a file given by name, a name that is not
+    UTF-8) the whole path is a base of its own and ``cut`` is -1.
+    """
+
+    def __init__(self) -> None:
+        self._paths = bytearray()
+        self._ends = array("q")
+        self._sha = bytearray()  # 32 bytes a file; all zero for a file that could not be read
+        self._sizes = array("q")
+        self._cuts = array("i")
+        self._base_of = array("i")
+        self._bases: list[str] = []
+        self._base_index: dict[str, int] = {}
+
+    def append(self, path: str, base: str, cut: int, size: int = -1, sha256: str = "") -> None:
+        self._paths += path.encode("utf-8")
+        self._ends.append(len(self._paths))
+        self._sha += bytes.fromhex(sha256) if sha256 else bytes(32)
+        self._sizes.append(size)
+        self._cuts.append(cut)
+        index = self._base_index.setdefault(base, len(self._bases))
+        if index == len(self._bases):
+            self._bases.append(base)
+        self._base_of.append(index)
+
+    def set_hash(self, i: int, size: int, sha256: str) -> None:
+        self._sizes[i] = size
+        self._sha[32 * i:32 * i + 32] = bytes.fromhex(sha256) if sha256 else bytes(32)
+
+    def _path_bytes(self, i: int) -> bytes:
+        return bytes(self._paths[self._ends[i - 1] if i else 0:self._ends[i]])
+
+    def path(self, i: int) -> str:
+        return self._path_bytes(i).decode("utf-8")
+
+    def file(self, i: int) -> str:
+        base, cut = self._bases[self._base_of[i]], self._cuts[i]
+        return base if cut < 0 else base + self.path(i)[cut:]
+
+    def readable(self, i: int) -> bool:
+        """Whether the scan could read the file (it has a size and a hash)."""
+        return self._sizes[i] >= 0
+
+    def digest(self, i: int) -> bytes:
+        return bytes(self._sha[32 * i:32 * i + 32])
+
+    def sha256(self, i: int) -> str:
+        return self.digest(i).hex() if self.readable(i) else ""
+
+    def sorted(self) -> InputFiles:
+        """The same files ordered by stored path (its UTF-8 bytes), then SHA-256."""
+        order = sorted(range(len(self)), key=lambda i: (self._path_bytes(i), self.sha256(i)))
+        out = InputFiles()
+        out._bases, out._base_index = self._bases, self._base_index
+        for i in order:
+            out._paths += self._path_bytes(i)
+            out._ends.append(len(out._paths))
+            out._sha += self.digest(i)
+        out._sizes = array("q", (self._sizes[i] for i in order))
+        out._cuts = array("i", (self._cuts[i] for i in order))
+        out._base_of = array("i", (self._base_of[i] for i in order))
+        return out
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, i: int) -> InputFile: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[InputFile]: ...
+
+    def __getitem__(self, i: int | slice) -> InputFile | list[InputFile]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return InputFile(self.path(i), self.file(i), self._sizes[i], self.sha256(i))
 
 
 @dataclass
@@ -173,11 +252,10 @@ class PackResult:
 
 # --- 1. scan -------------------------------------------------------------------------------
 
-def _walk(inputs: Sequence[str | os.PathLike[str]]) -> list[tuple[str, str, int]]:
-    """(stored path, base, cut) of every input file: the file on disk is ``base + stored
-    path[cut:]``, or ``base`` itself when cut is -1 (see `InputFile`)."""
+def _walk(inputs: Sequence[str | os.PathLike[str]]) -> InputFiles:
+    """Every input file, its stored path and where it is on disk (size and hash not yet)."""
     several = len(inputs) > 1
-    found: list[tuple[str, str, int]] = []
+    found = InputFiles()
     for given in inputs:
         given_path = Path(given)
         prefix = f"{given_path.resolve().name}/" if several and given_path.is_dir() else ""
@@ -197,9 +275,9 @@ def _walk(inputs: Sequence[str | os.PathLike[str]]) -> list[tuple[str, str, int]
                 rel = os.fsencode(rel).decode("utf-8", "replace")
             stored = prefix + rel
             if base + stored[len(prefix):] == name:
-                found.append((stored, base, len(prefix)))
+                found.append(stored, base, len(prefix))
             else:
-                found.append((stored, name, -1))
+                found.append(stored, name, -1)
     return found
 
 
@@ -208,26 +286,41 @@ def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
 
 
 def scan_inputs(inputs: Sequence[str | os.PathLike[str]],
-                executor: Executor | None = None) -> list[InputFile]:
+                executor: Executor | None = None) -> InputFiles:
     """Every input file with its stored path, size and SHA-256, sorted by stored path."""
-    walked = _walk(inputs)
-    sums: list[tuple[int, str]] = []
-    chunks = _chunks([base if cut < 0 else base + path[cut:] for path, base, cut in walked],
-                     HASH_CHUNK)
-    if executor is None or len(chunks) <= 1:
-        for chunk in chunks:
-            sums += hash_files(list(chunk))
-    else:
-        done: list[list[tuple[int, str]]] = [[] for _ in chunks]
-        for i, result in executor.run(hash_files, [(list(c),) for c in chunks]):
-            done[i] = result
-        sums = [s for part in done for s in part]
-    del chunks
-    found = [InputFile(path, base, size, digest, cut)
-             for (path, base, cut), (size, digest) in zip(walked, sums, strict=True)]
-    del walked, sums
-    found.sort(key=lambda f: (f.path.encode("utf-8"), f.sha256))
-    return found
+    found = _walk(inputs)
+    tasks = LazyTasks(math.ceil(len(found) / HASH_CHUNK), lambda c: ([
+        found.file(i) for i in range(c * HASH_CHUNK, min(len(found), (c + 1) * HASH_CHUNK))],))
+    results = executor.run(hash_files, tasks) if executor is not None and len(tasks) > 1 \
+        else ((c, hash_files(*tasks[c])) for c in range(len(tasks)))
+    for c, sums in results:
+        for i, (size, digest) in enumerate(sums, c * HASH_CHUNK):
+            found.set_hash(i, size, digest)
+    return found.sorted()
+
+
+class LazyTasks(Sequence[tuple]):
+    """``n`` tasks whose arguments ``make(i)`` are made only when task i is sent (executors
+    keep a few in flight): a list of every input's arguments up front would be much of the
+    driver's memory in a large pack."""
+
+    def __init__(self, n: int, make: Callable[[int], tuple]) -> None:
+        self._n, self._make = n, make
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> tuple: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple | list[tuple]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._n))]
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        return self._make(i)
 
 
 def release_date(latest: datetime | None) -> str:
@@ -278,16 +371,16 @@ class _Driver:
         self._clock = now
 
     # 2: extract
-    def extract(self, files: list[InputFile]) -> None:
+    def extract(self, files: InputFiles) -> None:
         """Extract the distinct files (a byte-identical copy is accounted as a duplicate of
         the first file with its bytes, by stored path); what the manifest needs of each input
         is kept as small as it can be (this runs for every input of a large archive)."""
-        first_of: dict[str, int] = {}
+        first_of: dict[bytes, int] = {}
         twin_of: dict[int, int] = {}  # a copy's index → its twin's
-        distinct: list[int] = []
-        for i, f in enumerate(files):
-            if f.sha256:
-                j = first_of.setdefault(f.sha256, i)
+        distinct = array("q")
+        for i in range(len(files)):
+            if files.readable(i):
+                j = first_of.setdefault(files.digest(i), i)
                 if j != i:
                     twin_of[i] = j
                     continue
@@ -301,27 +394,26 @@ class _Driver:
                    EXTRACT_CHUNK[1])
         size = max(size, math.ceil(n / MAX_EXTRACT_TASKS))
         chunks = _chunks(distinct, size)
-        tasks = [(str(self.work), t, [(files[i].file, files[i].path, files[i].sha256)
-                                      for i in chunk], self.limits)
-                 for t, chunk in enumerate(chunks)]
+        work, limits = str(self.work), self.limits
+        tasks = LazyTasks(len(chunks), lambda t: (work, t, [
+            (files.file(i), files.path(i), files.sha256(i)) for i in chunks[t]], limits))
         fmts: list[str | None] = [None] * len(files)
         records = array("q", bytes(8 * len(files)))
         items_of: dict[int, list[tuple[int, int | None, str | None]]] = {}
         for t, res in self.executor.run(extract_files, tasks):
             r: ExtractResult = res
-            tasks[t] = ()  # type: ignore[call-overload]  # done: let its file list go
             if r.articles:
                 self.spilled.append((r.task, r.offsets))
             self.quarantine += r.quarantine
             for i, s in zip(chunks[t], r.files, strict=True):
-                f = files[i]
                 fmts[i], records[i] = s.format, len(s.items)
-                self.progress("input", {"path": f.path, "file": f.file, "packed": s.packed,
-                                        "quarantined": s.quarantined, "duplicates": 0})
+                self.progress("input", {"path": files.path(i), "file": files.file(i),
+                                        "packed": s.packed, "quarantined": s.quarantined,
+                                        "duplicates": 0})
                 for c in copies_of.get(i, ()):
                     items_of[i] = s.items
                     fmts[c], records[c] = s.format, len(s.items)
-                    self.progress("input", {"path": files[c].path, "file": files[c].file,
+                    self.progress("input", {"path": files.path(c), "file": files.file(c),
                                             "packed": 0, "quarantined": [],
                                             "duplicates": len(s.items)})
         self.spilled.sort()
@@ -550,7 +642,7 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
 
 
 def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
-           files: list[InputFile], progress: Progress | None = None, *,
+           files: InputFiles, progress: Progress | None = None, *,
            wacz: bool = False, bagit: bool = False, executor: Executor | None = None,
            warc_level: int = DEFAULT_WARC_LEVEL, limits: Limits | None = None) -> PackResult:
     # the shards' hashes come from the tasks that wrote them; every other file is hashed once
@@ -562,7 +654,7 @@ def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
 
 
 def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
-                   files: list[InputFile], progress: Progress | None, *, wacz: bool,
+                   files: InputFiles, progress: Progress | None, *, wacz: bool,
                    bagit: bool, executor: Executor | None, warc_level: int,
                    limits: Limits | None = None) -> PackResult:
     with ExitStack() as stack:
@@ -571,14 +663,19 @@ def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
         d = _Driver(root, meta, shard_size, executor, progress, warc_level, limits)
         d.extract(files)
         # the workers leave extraction holding its models and caches (~100 MB each): the
-        # fold and write tasks start in fresh ones
+        # fold and write tasks start in fresh ones, forked without the model the driver
+        # loaded for the extraction workers to share (`pack`)
         executor.recycle()
+        if isinstance(executor, ProcessExecutor):
+            unload()
         d._lap("extract")
         folds = d.fold()
         d._lap("fold")
         plan = d.plan(folds)
         date = release_date(d.stats.latest())
         written = d.write(plan, date)
+        # the rest is the driver's: idle workers would hold their memory through it
+        executor.recycle()
     shutil.rmtree(d.work)
 
     (root / "schema").mkdir()

@@ -20,6 +20,7 @@ on which worker was faster.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 import sys
@@ -30,6 +31,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 EXECUTORS = ("local", "dask")
+# Tasks a pool worker has queued: enough that none waits for the driver between two.
+IN_FLIGHT = 4
 
 
 def available_cpus() -> int:
@@ -124,11 +127,21 @@ class ProcessExecutor(Executor):
         return self._pool
 
     def run(self, fn: Callable[..., Any], tasks: Sequence[tuple]) -> Iterator[tuple[int, Any]]:
+        """Up to ``IN_FLIGHT`` tasks a worker are sent at a time, in index order, so that
+        ``tasks`` may make each one's arguments when it is taken (`build.LazyTasks`)."""
         pool = self.start()
-        pending: dict[Future, int] = {pool.submit(fn, *args): i for i, args in enumerate(tasks)}
+        todo = iter(range(len(tasks)))
+        pending: dict[Future, int] = {}
+
+        def send(count: int) -> None:
+            for i in itertools.islice(todo, count):
+                pending[pool.submit(fn, *tasks[i])] = i
+
+        send(self.workers * IN_FLIGHT)
         try:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                send(len(done))
                 for fut in done:
                     yield pending.pop(fut), fut.result()
         finally:
