@@ -80,7 +80,10 @@ class Block:
         return self.link_chars / max(1, len(self.text))
 
 
-_parser = lxml.html.HTMLParser(
+# lxml.etree's HTML parser, not lxml.html's: lxml.html's gives every element a class of its
+# own (HtmlElement) by calling back into Python each time an element is first touched, ~70
+# times a capture, and the walk uses none of what those classes add.
+_parser = lxml.etree.HTMLParser(
     remove_comments=True,
     remove_pis=True,
     no_network=True,
@@ -88,6 +91,8 @@ _parser = lxml.html.HTMLParser(
     recover=True,
     default_doctype=False,
 )
+# What lxml.html.fragments_fromstring takes for a whole document (it then adds no wrapper).
+_FULL_DOCUMENT = re.compile(r"\s*<(?:html|!doctype)", re.I)
 
 
 # Markup escaped as text by a broken mirror (&lt;p&gt;&lt;center&gt;褒奖…): tags, not prose.
@@ -105,13 +110,25 @@ def unescape_markup(html: str) -> str:
     return _ESCAPED_TAG.sub(lambda m: "<" + htmllib.unescape(m.group(1)) + ">", html)
 
 
-def parse_fragment(html: str) -> lxml.html.HtmlElement:
-    """Parse an HTML fragment into a <div> root (empty input gives an empty root)."""
+def parse_fragment(html: str) -> lxml.etree._Element:
+    """Parse an HTML fragment into a <div> root (empty input gives an empty root): what
+    ``lxml.html.fragment_fromstring(html, create_parent="div")`` makes, as plain elements."""
     html = unescape_markup(html.strip())
+    root = lxml.etree.Element("div")
     if not html:
-        return lxml.html.Element("div")
-    root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_parser)
+        return root
+    if not _FULL_DOCUMENT.match(html):
+        html = f"<html><body>{html}</body></html>"
+    doc = lxml.etree.fromstring(html, _parser)
     check_parser(_parser)  # libxml2 stopped at its depth limit and dropped the rest
+    if doc is None:
+        raise lxml.etree.ParserError("Document is empty")
+    body = doc.find("body")
+    if body is None:  # a whole document of <head> alone
+        return root
+    if body.text and body.text.strip():
+        root.text = body.text
+    root.extend(body)
     return root
 
 
@@ -444,7 +461,7 @@ def _whole_emphasis(el: lxml.etree._Element) -> bool:
     return kids[0].tag in ("strong", "b", "em", "i")
 
 
-def html_to_blocks(html: str | lxml.html.HtmlElement) -> tuple[list[Block], list[Link]]:
+def html_to_blocks(html: str | lxml.etree._Element) -> tuple[list[Block], list[Link]]:
     """Blocks of an HTML fragment, and every link met (for tags and related-link detection)."""
     root = parse_fragment(html) if isinstance(html, str) else html
     walker = _Walker()
