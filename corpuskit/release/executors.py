@@ -84,6 +84,7 @@ class ProcessExecutor(Executor):
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._setup: Callable[[], None] | None = None
+        self._frozen = False
 
     def start(self, preload: Callable[[], None] | None = None,
               setup: Callable[[], None] | None = None) -> ProcessPoolExecutor:
@@ -93,9 +94,9 @@ class ProcessExecutor(Executor):
         ``preload``: what every task will need loaded (a pack: the extraction's models),
         run here before forking so that the workers share its memory pages instead of each
         building a copy (~110 MB a worker). Not run without fork. Before forking, what the
-        driver holds is frozen out of the cyclic garbage collector (`gc.freeze`): a
-        collection in a worker would otherwise walk those objects and write to every page
-        that holds one, un-sharing it.
+        driver holds is frozen out of the cyclic garbage collector (`gc.freeze`) until the
+        pool is closed: a collection in a worker, or in the driver, would otherwise walk
+        those objects and write to every page that holds one, copying the pages they share.
 
         ``setup``: run in each worker as it starts, and in those of the pools that replace
         these after `recycle`.
@@ -113,17 +114,13 @@ class ProcessExecutor(Executor):
                     preload()
                 gc.collect()
                 gc.freeze()
-            try:
-                self._pool = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context(method),
-                    initializer=_init_worker, initargs=(os.getpid(), self._setup))
-                if method == "fork":  # fork them all now, not on the first tasks
-                    for _ in range(self.workers):
-                        self._pool.submit(int)
-            finally:
-                # the workers keep theirs frozen; this process (maybe a program calling
-                # corpuskit) gets its objects back as collectable as they were
-                gc.unfreeze()
+                self._frozen = True
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context(method),
+                initializer=_init_worker, initargs=(os.getpid(), self._setup))
+            if method == "fork":  # fork them all now, not on the first tasks
+                for _ in range(self.workers):
+                    self._pool.submit(int)
         return self._pool
 
     def run(self, fn: Callable[..., Any], tasks: Sequence[tuple]) -> Iterator[tuple[int, Any]]:
@@ -152,6 +149,11 @@ class ProcessExecutor(Executor):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._frozen:
+            # this process (maybe a program calling corpuskit) gets its objects back as
+            # collectable as they were; the workers that shared them are gone
+            gc.unfreeze()
+            self._frozen = False
 
     def recycle(self) -> None:
         self.close()
