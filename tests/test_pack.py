@@ -309,3 +309,18 @@ def test_extracted_records_pack_to_the_same_articles(tmp_path):
         "format": "record", "records": 5, "identical_to": None}
     assert b.raw(next(iter(b)).id) == records.read_bytes()
     assert corpuskit.verify(tmp_path / "b") == []
+
+
+def test_the_manifest_records_the_options_the_bytes_depend_on(tmp_path):
+    default, chosen = tmp_path / "default", tmp_path / "chosen"
+    pack([SEEDS], default)
+    pack([SEEDS], chosen, "--warc-level", "1", "--shard-size", str(SHARD), "--max-bytes",
+         "900000", "--timeout", "0", "--workers", "2")
+    assert manifest(default)["options"] == {
+        "shard_size": 256 * 1024 * 1024, "warc_level": 6, "max_bytes": 20 * 1024 * 1024,
+        "timeout_seconds": 10.0, "wacz": False, "bagit": False}
+    # the number of workers is not an option of the release: it changes none of its bytes
+    assert manifest(chosen)["options"] == {
+        "shard_size": SHARD, "warc_level": 1, "max_bytes": 900000, "timeout_seconds": None,
+        "wacz": False, "bagit": False}
+    assert list(manifest(chosen)).index("options") == list(manifest(chosen)).index("software") + 1

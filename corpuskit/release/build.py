@@ -54,7 +54,7 @@ from typing import Any, overload
 
 from .. import __version__
 from ..limits import Limits
-from ..pipeline import unload
+from ..pipeline import DEFAULT_LIMITS, unload
 from ..schema import schema_id, schema_path, schema_version
 from ..sources import iter_paths
 from ..writers import card, manifest
@@ -700,6 +700,10 @@ def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
         by_outlet=d.stats.outlets, by_language=d.stats.languages, by_year=d.stats.years,
         dates=d.stats.date_range(),
         quarantine_reasons=Counter(q["reason"] for q in quarantine),
+        options={"shard_size": shard_size, "warc_level": warc_level,
+                 "max_bytes": (limits or DEFAULT_LIMITS).max_bytes or None,
+                 "timeout_seconds": (limits or DEFAULT_LIMITS).timeout_seconds or None,
+                 "wacz": wacz, "bagit": bagit},
         shards=written, index=layout.INDEX, quarantine=layout.QUARANTINE,
         inputs=input_entries, duplicates=duplicates,
     )

@@ -96,6 +96,7 @@ def build(root: Path, *, meta: ReleaseMeta, date: str, corpuskit_version: str,
           schema: dict[str, str], counts: dict[str, int], by_outlet: Mapping[str, int],
           by_language: Mapping[str, int], by_year: Mapping[str, int],
           dates: dict[str, Any], quarantine_reasons: Mapping[str, int],
+          options: dict[str, Any],
           shards: list[dict[str, Any]], index: str, quarantine: str,
           inputs: list[dict[str, Any]], duplicates: list[dict[str, Any]]) -> dict[str, Any]:
     """The manifest document (hashes the data files already written under ``root``)."""
@@ -106,6 +107,9 @@ def build(root: Path, *, meta: ReleaseMeta, date: str, corpuskit_version: str,
         # (zlib-ng deflates the WARC records, pyarrow writes the Parquet)
         "software": {"corpuskit": corpuskit_version, "pyarrow": _version("pyarrow"),
                      "warcio": _version("warcio"), "zlib-ng": _version("zlib-ng")},
+        # and with what options: what the bytes (shard cut, gzip level) and the quarantine
+        # (the per-input limits) depend on; not the number of workers, which changes nothing
+        "options": options,
         "schema": {**schema, "sha256": sha256_file(root / schema["path"])},
         "counts": counts,
         "by_outlet": _sorted_counts(by_outlet),
