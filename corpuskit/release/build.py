@@ -50,7 +50,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from .. import __version__
 from ..limits import Limits
@@ -117,6 +117,7 @@ INLINE_FILES = 256
 #       group: WARC records and Parquet rows; most of the writing time is here);
 #   "shard" {shard, shards}: once per shard finished (after all its segments are written).
 Progress = Callable[[str, dict[str, Any]], None]
+T = TypeVar("T")
 
 
 class ReleaseError(Exception):
@@ -143,7 +144,29 @@ class InputFile:
     __hash__ = None  # type: ignore[assignment]
 
 
-class InputFiles(Sequence[InputFile]):
+class _ItemsByIndex(Sequence[T]):
+    """A sequence whose items are made on access by ``_item(i)`` (0 <= i < len): indexing,
+    negative indexes, slices and IndexError as a list has them."""
+
+    def _item(self, i: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self._item(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._item(i)
+
+
+class InputFiles(_ItemsByIndex[InputFile]):
     """The input files of a pack, sorted by stored path, kept as columns rather than objects:
     an archive has hundreds of thousands of inputs, and the driver holds the list from the
     scan to the manifest. As Python objects (strings, an object per file) they took ~0.7 KB
@@ -218,18 +241,7 @@ class InputFiles(Sequence[InputFile]):
     def __len__(self) -> int:
         return len(self._ends)
 
-    @overload
-    def __getitem__(self, i: int) -> InputFile: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[InputFile]: ...
-
-    def __getitem__(self, i: int | slice) -> InputFile | list[InputFile]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+    def _item(self, i: int) -> InputFile:
         return InputFile(self.path(i), self.file(i), self._sizes[i], self.sha256(i))
 
 
@@ -299,7 +311,7 @@ def scan_inputs(inputs: Sequence[str | os.PathLike[str]],
     return found.sorted()
 
 
-class LazyTasks(Sequence[tuple]):
+class LazyTasks(_ItemsByIndex[tuple]):
     """``n`` tasks whose arguments ``make(i)`` are made only when task i is sent (executors
     keep a few in flight): a list of every input's arguments up front would be much of the
     driver's memory in a large pack."""
@@ -310,16 +322,7 @@ class LazyTasks(Sequence[tuple]):
     def __len__(self) -> int:
         return self._n
 
-    @overload
-    def __getitem__(self, i: int) -> tuple: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[tuple]: ...
-
-    def __getitem__(self, i: int | slice) -> tuple | list[tuple]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(self._n))]
-        if not 0 <= i < self._n:
-            raise IndexError(i)
+    def _item(self, i: int) -> tuple:
         return self._make(i)
 
 
@@ -691,6 +694,7 @@ def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
     if inputs != packed + len(duplicates) + len(quarantine):  # a bug, never an input's fault
         raise AssertionError(f"accounting: {inputs} inputs != {packed} packed + "
                              f"{len(duplicates)} duplicates + {len(quarantine)} quarantined")
+    applied = limits or DEFAULT_LIMITS  # what the extract tasks applied
     doc = manifest.build(
         root, meta=meta, date=date, corpuskit_version=__version__,
         schema={"id": schema_id(), "version": schema_version(), "path": layout.SCHEMA},
@@ -701,8 +705,8 @@ def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
         dates=d.stats.date_range(),
         quarantine_reasons=Counter(q["reason"] for q in quarantine),
         options={"shard_size": shard_size, "warc_level": warc_level,
-                 "max_bytes": (limits or DEFAULT_LIMITS).max_bytes or None,
-                 "timeout_seconds": (limits or DEFAULT_LIMITS).timeout_seconds or None,
+                 "max_bytes": applied.max_bytes or None,
+                 "timeout_seconds": applied.timeout_seconds or None,
                  "wacz": wacz, "bagit": bagit},
         shards=written, index=layout.INDEX, quarantine=layout.QUARANTINE,
         inputs=input_entries, duplicates=duplicates,

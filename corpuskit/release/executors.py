@@ -160,10 +160,12 @@ class ProcessExecutor(Executor):
 
 
 def _init_worker(parent: int, setup: Callable[[], None] | None) -> None:
-    """In a pool worker: exit when the driver is gone (killed with SIGKILL, say), instead of
-    waiting for work forever on a queue that the other workers still hold open."""
+    """In a pool worker: run ``setup`` (`ProcessExecutor.start`), and exit when the driver is
+    gone (killed with SIGKILL, say), instead of waiting for work forever on a queue that the
+    other workers still hold open."""
     if setup is not None:
         setup()
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
