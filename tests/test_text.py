@@ -57,7 +57,8 @@ def test_every_format_character_is_invisible():
 
 def test_clean_chars_fast_path_knows_every_character_it_changes():
     """clean_chars skips its substitutions when one scan finds nothing to change: that scan
-    must match every code point that one of the substitutions would change, and no other."""
+    must match every code point that one of the substitutions would change, and no other; and
+    the cheaper test before it must never call such a code point clean."""
     wrong = []
     for c in map(chr, range(sys.maxunicode + 1)):
         if 0xD800 <= ord(c) < 0xE000:
@@ -65,6 +66,8 @@ def test_clean_chars_fast_path_knows_every_character_it_changes():
         changed = clean_chars(f"a{c}b") != unicodedata.normalize("NFC", f"a{c}b")
         if bool(text_module._unclean_re.search(c)) != changed:
             wrong.append(f"U+{ord(c):04X}")
+        if changed and text_module._surely_clean(f"a\n{c}\u3000b"):
+            wrong.append(f"U+{ord(c):04X} (called clean)")
     assert wrong == []
 
 
