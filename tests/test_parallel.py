@@ -122,9 +122,12 @@ def test_workers_must_be_positive(tmp_path):
 def test_killed_pack_leaves_no_worker_behind(captures, tmp_path):
     out = tmp_path / "release"
     proc = start_pack(tmp_path, str(captures), "-o", str(out), "--workers", "2", "-q")
-    time.sleep(0.2)
-    workers = _descendants(proc.pid)
-    assert workers, "no pool workers"
+    # wait for the pool to start (a fixed sleep failed on a loaded machine), not for the pack to end
+    deadline = time.monotonic() + 20
+    while not (workers := _descendants(proc.pid)) and proc.poll() is None:
+        assert time.monotonic() < deadline, "no pool workers"
+        time.sleep(0.05)
+    assert workers, "the pack ended before its pool workers were seen"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 10
