@@ -1,7 +1,7 @@
 """Cost per capture of each stage of a pack, in CPU µs, on one core (docs/performance.md).
 
-    python benchmarks/stages.py CORPUS [--limit N] [--level 6] [--json OUT]
-    python benchmarks/stages.py CORPUS --levels [--limit N]   # WARC gzip levels 0-9
+    python benchmarks/stages.py CORPUS [--limit N] [--deflate isal] [--level 2] [--json OUT]
+    python benchmarks/stages.py CORPUS --levels [--limit N]   # every WARC deflate and level
     python benchmarks/stages.py CORPUS --extract-parts [--limit N]   # inside extraction
 
 Runs the stages one after another over the same captures in one process, each over all of
@@ -19,7 +19,7 @@ outlets, whose captures cost differently).
 - what a pack adds: **hash** (SHA-256 of the file, for identical files), **spill** (the
   article to its spill line and back), **fold** (sort by id and preference), **parquet**
   (rows → Arrow → zstd Parquet), **warc** (render the page, four records, digests, gzip at
-  ``--level``), **index** (CDXJ lines, sorted).
+  ``--deflate`` ``--level``), **index** (CDXJ lines, sorted).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from corpuskit.writers.parquet import (
     rows_to_batch,
     to_row,
 )
-from corpuskit.writers.warc import WarcWriter, cdxj_line
+from corpuskit.writers.warc import DEFLATE_LIBRARIES, Deflate, WarcWriter, cdxj_line
 
 _parser = lxml.html.HTMLParser(no_network=True, huge_tree=True)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -65,7 +65,7 @@ def _time(stages: dict[str, float], name: str, fn, items):
     return out
 
 
-def measure(corpus: Path, limit: int | None, level: int) -> dict:
+def measure(corpus: Path, limit: int | None, deflate: Deflate) -> dict:
     files = [f for f, _ in iter_paths([corpus])]
     if limit and limit < len(files):  # spread over the corpus: its folders are its outlets
         files = [files[i * len(files) // limit] for i in range(limit)]
@@ -122,7 +122,7 @@ def measure(corpus: Path, limit: int | None, level: int) -> dict:
     buf = io.BytesIO()
     t = time.process_time()
     warc = WarcWriter(buf, "x.warc.gz", release="bench", software="bench",
-                      warc_date="2024-01-01T00:00:00Z", compresslevel=level)
+                      warc_date="2024-01-01T00:00:00Z", deflate=deflate)
     seen = set()
     for (_key, d, article_json), (_, raw) in zip(spilled, pairs, strict=True):
         if d["id"] not in seen:
@@ -139,7 +139,8 @@ def measure(corpus: Path, limit: int | None, level: int) -> dict:
     ours = sum(us[k] for k in ("hash", "spill", "fold", "parquet", "warc", "index"))
     return {
         "corpus": str(corpus), "captures": n, "articles": len(pairs),
-        "input_mb": round(sum(map(len, raws)) / 1e6, 2), "warc_level": level,
+        "input_mb": round(sum(map(len, raws)) / 1e6, 2),
+        "warc_deflate": deflate.library, "warc_level": deflate.level,
         "warc_mb": round(buf.tell() / 1e6, 2), "parquet_mb": round(pq_bytes / 1e6, 2),
         "us_per_capture": us, "floor_us": round(floor, 1),
         "extraction_us": round(us["extract"] + us["validate"], 1), "pack_us": round(ours, 1),
@@ -150,7 +151,8 @@ def measure(corpus: Path, limit: int | None, level: int) -> dict:
 
 
 def levels(corpus: Path, limit: int | None) -> dict:
-    """CPU µs and bytes per article of the WARC records at every gzip level (best of 3)."""
+    """CPU µs and bytes per article of the WARC records for every deflate library and level
+    (best of 3), keyed ``library:level``."""
     files = [f for f, _ in iter_paths([corpus])]
     if limit and limit < len(files):
         files = [files[i * len(files) // limit] for i in range(limit)]
@@ -163,12 +165,15 @@ def levels(corpus: Path, limit: int | None) -> dict:
                       if isinstance(a, Article)]
         except Exception:
             continue
-    out: dict[int, dict[str, float]] = {}
+    choices = [Deflate("isal", level) for level in range(4)] + [
+        Deflate("zlib-ng", level) for level in range(10)]
+    out: dict[str, dict[str, float]] = {}
     for _ in range(3):
-        for level in range(10):
+        for deflate in choices:
+            level = f"{deflate.library}:{deflate.level}"
             buf = io.BytesIO()
             w = WarcWriter(buf, "x.warc.gz", release="bench", software="bench",
-                           warc_date="2024-01-01T00:00:00Z", compresslevel=level)
+                           warc_date="2024-01-01T00:00:00Z", deflate=deflate)
             seen = set()
             t = time.process_time()
             for a, raw, j in pairs:
@@ -253,9 +258,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--limit", type=int)
-    ap.add_argument("--level", type=int, default=6, help="WARC gzip level")
+    ap.add_argument("--deflate", default="isal", choices=DEFLATE_LIBRARIES,
+                    help="WARC deflate library")
+    ap.add_argument("--level", type=int, help="its level (default: the library's default)")
     ap.add_argument("--json", type=Path, help="also write the result here")
-    ap.add_argument("--levels", action="store_true", help="compare WARC gzip levels 0-9")
+    ap.add_argument("--levels", action="store_true", help="compare every WARC deflate and level")
     ap.add_argument("--extract-parts", action="store_true",
                     help="split extraction into decode, detect, parse, walk, rules …")
     args = ap.parse_args()
@@ -270,15 +277,15 @@ def main() -> None:
         return
     if args.levels:
         r = levels(args.corpus, args.limit)
-        base = r["levels"][6]
+        base = r["levels"]["zlib-ng:6"]
         for level, v in r["levels"].items():
-            print(f"level {level}: {v['us']:6} µs/article {v['bytes']:7} bytes/article  "
+            print(f"{level:>10}: {v['us']:6} µs/article {v['bytes']:7} bytes/article  "
                   f"({v['us'] / base['us'] - 1:+.0%} time, {v['bytes'] / base['bytes'] - 1:+.1%}"
-                  " size against 6)")
+                  " size against zlib-ng:6)")
         if args.json:
             args.json.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
         return
-    r = measure(args.corpus, args.limit, args.level)
+    r = measure(args.corpus, args.limit, Deflate(args.deflate, args.level))
     for k, v in r["us_per_capture"].items():
         print(f"{k:>10} {v:9.1f} µs")
     print(f"floor {r['floor_us']:.0f} µs, extraction {r['extraction_us']:.0f} µs, pack "

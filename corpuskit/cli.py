@@ -415,8 +415,12 @@ Examples:
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster of "
                    "--workers processes).")
-@click.option("--warc-level", type=click.IntRange(0, 9), default=6, show_default=True,
-              help="gzip level of the WARC records (docs/performance.md: size against speed).")
+@click.option("--warc-deflate", type=click.Choice(["isal", "zlib-ng"]), default="isal",
+              show_default=True,
+              help="Library that deflates the WARC records: ISA-L (fast) or zlib-ng (a few "
+                   "per cent smaller at three times the CPU; docs/performance.md).")
+@click.option("--warc-level", type=click.IntRange(0, 9), default=None,
+              help="Its gzip level: isal 0-3 (default 2), zlib-ng 0-9 (default 6).")
 @_limit_options
 @_format_option("the summary")
 @_verbosity
@@ -425,7 +429,8 @@ def pack(paths: tuple[str, ...], out: str, shard_size: int, force: bool, strict:
          license_: str | None, description: str | None, creators: tuple[str, ...],
          citation: str | None, fmt: str, quiet: bool, verbose: bool, wacz: bool = False,
          bagit: bool = False, workers: int | None = None, executor: str = "local",
-         scheduler: str | None = None, warc_level: int = 6,
+         scheduler: str | None = None, warc_deflate: str = "isal",
+         warc_level: int | None = None,
          max_bytes: int = DEFAULT_MAX_BYTES,
          timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> None:
     """Pack captures into a release folder: Parquet, WARC, CDXJ, manifest, card, SHA256SUMS.
@@ -448,7 +453,7 @@ def pack(paths: tuple[str, ...], out: str, shard_size: int, force: bool, strict:
             result = pack_release(paths, out, meta=meta, shard_size=shard_size, force=force,
                                   progress=progress, wacz=wacz, bagit=bagit,
                                   workers=workers, executor=executor, scheduler=scheduler,
-                                  warc_level=warc_level,
+                                  warc_deflate=warc_deflate, warc_level=warc_level,
                                   limits=_limits(max_bytes, timeout_seconds))
     except (ReleaseError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -626,14 +631,16 @@ def _info_lines(s: dict[str, Any], limit: int) -> Iterator[str]:
     yield (style(f"{r['name']} {r['version']}", color=color, bold=True)
            + f" — dated {r['date']}, license {r['license']}")
     built = s["built_with"]
-    others = ", ".join(f"{k} {v}" for k, v in built.items() if k != "corpuskit" and v)
+    others = ", ".join(f"{k} {v}" for k, v in built.items()
+                       if k not in ("corpuskit", "machine") and v)
 
     def row(label: str, value: str) -> str:
         return f"  {label:<11} {value}"
 
     yield row("path", s["path"])
     yield row("built with", f"corpuskit {built.get('corpuskit')}"
-              + (f" ({others})" if others else ""))
+              + (f" ({others})" if others else "")
+              + (f" on {built['machine']}" if built.get("machine") else ""))
     yield row("schema", f"{s['schema']['version']} ({s['schema']['id']})")
     yield row("articles", f"{c['packed']} from {_plural(c['inputs'], 'input')} in "
                           f"{_plural(c['files'], 'file')}: {c['duplicates']} duplicates "

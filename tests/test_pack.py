@@ -314,13 +314,31 @@ def test_extracted_records_pack_to_the_same_articles(tmp_path):
 def test_the_manifest_records_the_options_the_bytes_depend_on(tmp_path):
     default, chosen = tmp_path / "default", tmp_path / "chosen"
     pack([SEEDS], default)
-    pack([SEEDS], chosen, "--warc-level", "1", "--shard-size", str(SHARD), "--max-bytes",
-         "900000", "--timeout", "0", "--workers", "2")
+    pack([SEEDS], chosen, "--warc-deflate", "zlib-ng", "--warc-level", "9", "--shard-size",
+         str(SHARD), "--max-bytes", "900000", "--timeout", "0", "--workers", "2")
     assert manifest(default)["options"] == {
-        "shard_size": 256 * 1024 * 1024, "warc_level": 6, "max_bytes": 20 * 1024 * 1024,
-        "timeout_seconds": 10.0, "wacz": False, "bagit": False}
+        "shard_size": 256 * 1024 * 1024, "warc_deflate": "isal", "warc_level": 2,
+        "max_bytes": 20 * 1024 * 1024, "timeout_seconds": 10.0, "wacz": False, "bagit": False}
     # the number of workers is not an option of the release: it changes none of its bytes
     assert manifest(chosen)["options"] == {
-        "shard_size": SHARD, "warc_level": 1, "max_bytes": 900000, "timeout_seconds": None,
-        "wacz": False, "bagit": False}
+        "shard_size": SHARD, "warc_deflate": "zlib-ng", "warc_level": 9, "max_bytes": 900000,
+        "timeout_seconds": None, "wacz": False, "bagit": False}
+    software = manifest(default)["software"]
+    assert {"isal", "zlib-ng", "pyarrow", "machine"} <= set(software) and software["machine"]
+    # another deflate gives other WARC bytes, the same records
+    assert corpuskit.verify(chosen) == []
+    a, b = corpuskit.open_release(default), corpuskit.open_release(chosen)
+    assert [x.to_dict() for x in a] == [x.to_dict() for x in b]
+    assert (default / "SHA256SUMS").read_bytes() != (chosen / "SHA256SUMS").read_bytes()
     assert list(manifest(chosen)).index("options") == list(manifest(chosen)).index("software") + 1
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--warc-level", "5"], "the isal level must be 0 to 3: 5"),
+    (["--warc-deflate", "zlib-ng", "--warc-level", "10"], "--warc-level"),
+    (["--warc-deflate", "gzip"], "--warc-deflate")])
+def test_a_deflate_level_the_library_lacks_is_a_clear_error(tmp_path, args, message):
+    result = CliRunner().invoke(main, ["pack", str(SEEDS), "-o", str(tmp_path / "r"), *args])
+    assert result.exit_code != 0 and message in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "r").exists()

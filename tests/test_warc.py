@@ -20,6 +20,7 @@ import surt
 from conftest import SEEDS
 from hypothesis import given
 from hypothesis import strategies as st
+from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordbuilder import RecordBuilder
 from zlib_ng import zlib_ng
@@ -28,6 +29,7 @@ import corpuskit
 from corpuskit.writers.render import render_html
 from corpuskit.writers.warc import (
     RECORD_ID_NAMESPACE,
+    Deflate,
     WarcLocation,
     WarcWriter,
     _record_id,
@@ -300,27 +302,45 @@ def test_gzip_members_carry_no_time_name_or_os(shard):
         assert member[9] == 255  # OS unknown
 
 
-@pytest.mark.parametrize("level", [0, 1, 6, 9])
-def test_members_are_zlib_ng_deflate_at_the_writers_level(inputs, level):
-    """The deflate is zlib-ng's at the given level (not the system zlib's), and any inflater
-    (here the stdlib's) reads it back."""
+DEFLATERS = {"isal": isal_zlib.compress, "zlib-ng": zlib_ng.compress}
+
+
+@pytest.mark.parametrize(("library", "level"), [
+    ("isal", 0), ("isal", 2), ("isal", 3), ("zlib-ng", 0), ("zlib-ng", 1), ("zlib-ng", 6),
+    ("zlib-ng", 9)])
+def test_members_are_the_chosen_librarys_deflate_at_its_level(inputs, library, level):
+    """The deflate is the chosen library's at the given level (not the system zlib's), and any
+    inflater (here the stdlib's) reads it back."""
     out = io.BytesIO()
     writer = WarcWriter(out, NAME, release=RELEASE, software="corpuskit/test",
-                        warc_date=RELEASE_DATE, compresslevel=level)
+                        warc_date=RELEASE_DATE, deflate=Deflate(library, level))
     for article, raw in inputs[:3]:
         writer.write_article(article, raw)
     for _, member, content in members(out.getvalue()):
-        assert member[8] == (2 if level == 9 else 4 if level == 1 else 0)  # XFL
-        assert member[10:-8] == zlib_ng.compress(content, level, -15)
+        xfl = 0 if library == "isal" else 2 if level == 9 else 4 if level == 1 else 0
+        assert member[8] == xfl
+        assert member[10:-8] == DEFLATERS[library](content, level, -15)
         assert member[-8:] == (zlib.crc32(content).to_bytes(4, "little")
                                + len(content).to_bytes(4, "little"))
 
 
-@pytest.mark.parametrize("level", [-1, 10, None])
-def test_gzip_level_out_of_range_is_refused(level):
-    with pytest.raises(ValueError, match="compresslevel"):
-        WarcWriter(io.BytesIO(), NAME, release=RELEASE, software="corpuskit/test",
-                   warc_date=RELEASE_DATE, compresslevel=level)
+def test_default_deflate_is_isal_level_2(inputs):
+    """ISA-L's level 2 by default (docs/performance.md: a third of zlib-ng 6's CPU)."""
+    default, chosen = io.BytesIO(), io.BytesIO()
+    for out, deflate in ((default, None), (chosen, Deflate("isal", 2))):
+        writer = WarcWriter(out, NAME, release=RELEASE, software="corpuskit/test",
+                            warc_date=RELEASE_DATE, deflate=deflate)
+        for article, raw in inputs[:3]:
+            writer.write_article(article, raw)
+    assert default.getvalue() == chosen.getvalue()
+    assert Deflate() == Deflate("isal", 2) and Deflate("zlib-ng").level == 6
+
+
+@pytest.mark.parametrize(("library", "level"), [
+    ("isal", -1), ("isal", 4), ("zlib-ng", 10), ("zlib-ng", "6"), ("zlib", 6), ("", None)])
+def test_deflate_out_of_range_is_refused(library, level):
+    with pytest.raises(ValueError, match=r"(level|library) must be"):
+        Deflate(library, level)
 
 
 # --- record IDs and index keys -----------------------------------------------------------------

@@ -61,6 +61,7 @@ from ..writers import card, manifest
 from ..writers.bagit import make_bag
 from ..writers.croissant import write_croissant
 from ..writers.wacz import write_wacz
+from ..writers.warc import Deflate
 from . import layout
 from .config import ReleaseMeta, resolve_meta
 from .executors import Executor, InlineExecutor, ProcessExecutor, make_executor
@@ -85,15 +86,12 @@ from .tasks import (
     write_segment,
 )
 
-__all__ = ["DEFAULT_SHARD_SIZE", "DEFAULT_WARC_LEVEL", "Extracted", "InputFile", "Item",
+__all__ = ["DEFAULT_SHARD_SIZE", "Extracted", "InputFile", "Item",
            "PackResult", "Progress", "ReleaseError", "extract_file", "pack", "release_date",
            "scan_inputs"]
 
 UTC = timezone.utc
 DEFAULT_SHARD_SIZE = 256 * 1024 * 1024
-# gzip level of the WARC records: 6 is zlib's default; see docs/performance.md for the
-# measured size / speed trade-off
-DEFAULT_WARC_LEVEL = 6
 SOFTWARE = f"corpuskit/{__version__}"
 # Fold groups: consecutive buckets folded by one task (one bucket in memory at a time). Only
 # the grain of the work: the release's bytes do not depend on it (tests/test_parallel.py).
@@ -351,13 +349,13 @@ class _Segment:
 
 class _Driver:
     def __init__(self, root: Path, meta: ReleaseMeta, shard_size: int, executor: Executor,
-                 progress: Progress | None, warc_level: int, limits: Limits | None) -> None:
+                 progress: Progress | None, deflate: Deflate, limits: Limits | None) -> None:
         self.progress = progress or (lambda event, info: None)
         self.root = root
         self.meta = meta
         self.shard_size = shard_size
         self.executor = executor
-        self.warc_level = warc_level
+        self.deflate = deflate
         self.limits = limits
         self.work = root / ".work"
         self.work.mkdir()
@@ -485,7 +483,7 @@ class _Driver:
         (self.root / layout.DATA_DIR).mkdir()
         (self.root / layout.WARC_DIR).mkdir()
         specs = [ShardSpec(i, n, layout.warc_name(i, n), layout.warc_path(i, n),
-                           layout.parquet_path(i, n), release, SOFTWARE, date, self.warc_level,
+                           layout.parquet_path(i, n), release, SOFTWARE, date, self.deflate,
                            pq_meta) for i in range(n)]
         seg_tasks = []
         seg_ids: list[list[int]] = []
@@ -562,7 +560,7 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
          shard_size: int = DEFAULT_SHARD_SIZE, force: bool = False,
          progress: Progress | None = None, wacz: bool = False, bagit: bool = False,
          workers: int | None = None, executor: str | Executor = "local",
-         scheduler: Any = None, warc_level: int = DEFAULT_WARC_LEVEL,
+         scheduler: Any = None, warc_deflate: str = "isal", warc_level: int | None = None,
          limits: Limits | None = None) -> PackResult:
     """Pack captures (files or folders) into a release folder at ``out``.
 
@@ -574,7 +572,9 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
     dask.distributed cluster at ``scheduler`` (an address such as ``tcp://host:8786``, or a
     ``Client``) instead; an `Executor` instance is used as it is. The release has the same
     bytes either way.
-    ``warc_level``: gzip level of the WARC records (0-9).
+    ``warc_deflate``, ``warc_level``: the library that deflates the WARC records and its
+    level (`Deflate`: ``isal`` 0-3, default 2; ``zlib-ng`` 0-9, default 6; the trade-off of
+    size against time is in docs/performance.md).
     ``limits``: per-input size and time limits (default `Limits()`: 20 MiB, 10 s); an input
     over one is quarantined as ``too_large`` or ``timeout``.
 
@@ -592,8 +592,10 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
         raise ReleaseError("the shard size must be positive")
     if workers is not None and workers < 1:
         raise ReleaseError("workers must be at least 1")
-    if not 0 <= warc_level <= 9:
-        raise ReleaseError("the WARC gzip level must be 0 to 9")
+    try:
+        deflate = Deflate(warc_deflate, warc_level)
+    except ValueError as exc:
+        raise ReleaseError(f"WARC deflate: {exc}") from exc
     _check_target(out, given, force)
     meta = meta or resolve_meta(out, config)
     started = time.perf_counter()
@@ -633,7 +635,7 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
         tmp.mkdir(parents=True)
         try:
             result = _build(tmp, out, meta, shard_size, files, progress, wacz=wacz,
-                            bagit=bagit, executor=ex, warc_level=warc_level, limits=limits)
+                            bagit=bagit, executor=ex, deflate=deflate, limits=limits)
             result.warnings = warnings
             result.timings = {"scan": round(scanned, 3), **result.timings}
             _install(tmp, out)
@@ -647,23 +649,23 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
 def _build(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
            files: InputFiles, progress: Progress | None = None, *,
            wacz: bool = False, bagit: bool = False, executor: Executor | None = None,
-           warc_level: int = DEFAULT_WARC_LEVEL, limits: Limits | None = None) -> PackResult:
+           deflate: Deflate | None = None, limits: Limits | None = None) -> PackResult:
     # the shards' hashes come from the tasks that wrote them; every other file is hashed once
     # for the manifest and SHA256SUMS together
     with manifest.remembered_hashes():
         return _build_release(root, out, meta, shard_size, files, progress, wacz=wacz,
-                              bagit=bagit, executor=executor, warc_level=warc_level,
+                              bagit=bagit, executor=executor, deflate=deflate or Deflate(),
                               limits=limits)
 
 
 def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
                    files: InputFiles, progress: Progress | None, *, wacz: bool,
-                   bagit: bool, executor: Executor | None, warc_level: int,
+                   bagit: bool, executor: Executor | None, deflate: Deflate,
                    limits: Limits | None = None) -> PackResult:
     with ExitStack() as stack:
         if executor is None:
             executor = stack.enter_context(make_executor("local", 1))
-        d = _Driver(root, meta, shard_size, executor, progress, warc_level, limits)
+        d = _Driver(root, meta, shard_size, executor, progress, deflate, limits)
         d.extract(files)
         # the workers leave extraction holding its models and caches (~100 MB each): the
         # fold and write tasks start in fresh ones, forked without the model the driver
@@ -704,7 +706,8 @@ def _build_release(root: Path, out: Path, meta: ReleaseMeta, shard_size: int,
         by_outlet=d.stats.outlets, by_language=d.stats.languages, by_year=d.stats.years,
         dates=d.stats.date_range(),
         quarantine_reasons=Counter(q["reason"] for q in quarantine),
-        options={"shard_size": shard_size, "warc_level": warc_level,
+        options={"shard_size": shard_size, "warc_deflate": deflate.library,
+                 "warc_level": deflate.level,
                  "max_bytes": applied.max_bytes or None,
                  "timeout_seconds": applied.timeout_seconds or None,
                  "wacz": wacz, "bagit": bagit},

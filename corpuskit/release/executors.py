@@ -23,6 +23,7 @@ import gc
 import itertools
 import multiprocessing
 import os
+import platform
 import sys
 import threading
 import time
@@ -179,12 +180,13 @@ def _worker_versions() -> dict[str, str | None]:
     import pyarrow
 
     from .. import __version__
-    from ..writers.warc import zlib_ng_version
+    from ..writers.warc import deflate_versions
 
-    # zlib-ng deflates the WARC records (in the segment tasks). The system zlib deflates
-    # nothing a worker writes: only the WACZ's entries, which the driver writes.
+    # ISA-L or zlib-ng deflates the WARC records (in the segment tasks), with code chosen by
+    # the processor. The system zlib deflates nothing a worker writes: only the WACZ's
+    # entries, which the driver writes.
     return {"corpuskit": __version__, "python": ".".join(map(str, sys.version_info[:2])),
-            "zlib-ng": zlib_ng_version(), "pyarrow": pyarrow.__version__}
+            **deflate_versions(), "machine": platform.machine(), "pyarrow": pyarrow.__version__}
 
 
 class DaskExecutor(Executor):
@@ -222,7 +224,8 @@ class DaskExecutor(Executor):
             if versions != mine:
                 raise RuntimeError(
                     f"Dask worker {address} runs {versions}, the driver {mine}: every worker "
-                    "needs the same corpuskit, Python, zlib-ng and pyarrow for the same bytes")
+                    "needs the same corpuskit, Python, ISA-L, zlib-ng and pyarrow, on the same "
+                    "kind of processor, for the same bytes")
 
     def run(self, fn: Callable[..., Any], tasks: Sequence[tuple]) -> Iterator[tuple[int, Any]]:
         from distributed import as_completed

@@ -53,7 +53,7 @@ from ..writers.parquet import (
     to_row,
     unrepresentable_times,
 )
-from ..writers.warc import WarcWriter, cdxj_line
+from ..writers.warc import Deflate, WarcWriter, cdxj_line
 from .spill import BlobReader, Key, SpillWriter, parse_line, preference, read_bucket
 
 FOLD_DIR = "fold"
@@ -361,7 +361,7 @@ class ShardSpec:
     release: str  # "name version", the WARC's isPartOf
     software: str
     date: str  # release date: the warcinfo's and fallback WARC-Date
-    level: int  # gzip level of the WARC members
+    deflate: Deflate  # how the WARC's gzip members are deflated
     parquet_meta: tuple[tuple[str, str], ...]
 
 
@@ -394,7 +394,7 @@ def write_segment(work: str, segment: int, group: int, start: int, count: int,
         warc_fh = stack.enter_context(open(segment_path(w, segment, ".warc"), "wb"))
         warc = WarcWriter(warc_fh, shard.warc_name, release=shard.release,
                           software=shard.software, warc_date=shard.date,
-                          compresslevel=shard.level, warcinfo=False)
+                          deflate=shard.deflate, warcinfo=False)
         sink = stack.enter_context(pa.OSFile(str(segment_path(w, segment, ".arrow")), "wb"))
         ipc = stack.enter_context(pa.ipc.new_stream(sink, schema))
         for _ in range(count):
@@ -456,7 +456,7 @@ def finish_shard(work: str, root: str, shard: ShardSpec, segments: list[int]) ->
         head = io.BytesIO()
         warc = WarcWriter(head, shard.warc_name, release=shard.release,
                           software=shard.software, warc_date=shard.date,
-                          compresslevel=shard.level)
+                          deflate=shard.deflate)
         warc.close()
         fh.write(head.getvalue())
         warc_sha.update(head.getvalue())

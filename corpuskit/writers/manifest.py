@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import platform
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -103,10 +104,12 @@ def build(root: Path, *, meta: ReleaseMeta, date: str, corpuskit_version: str,
     return {
         "manifest_version": MANIFEST_VERSION,
         "release": {**meta.to_dict(), "date": date},
-        # what made it: the same versions and inputs give the same bytes
-        # (zlib-ng deflates the WARC records, pyarrow writes the Parquet)
+        # what made it: the same versions and inputs give the same bytes (isal or zlib-ng
+        # deflates the WARC records, pyarrow writes the Parquet); and on what kind of processor,
+        # which the deflate libraries choose their code by (`warc.Deflate`)
         "software": {"corpuskit": corpuskit_version, "pyarrow": _version("pyarrow"),
-                     "warcio": _version("warcio"), "zlib-ng": _version("zlib-ng")},
+                     "warcio": _version("warcio"), "isal": _version("isal"),
+                     "zlib-ng": _version("zlib-ng"), "machine": platform.machine() or None},
         # and with what options: what the bytes (shard cut, gzip level) and the quarantine
         # (the per-input limits) depend on; not the number of workers, which changes nothing
         "options": options,

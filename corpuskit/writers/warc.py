@@ -18,9 +18,10 @@ four, can be read from a byte range):
    (5.7) forbids on conversion records, as 5.11 forbids ``WARC-Refers-To`` on resource records.
 
 Every record but the warcinfo carries ``WARC-Warcinfo-ID``. The bytes are a function of the
-inputs (and of the corpuskit and zlib-ng versions): record IDs are uuid5 names of their content,
-dates come from the article (else the release date), gzip headers carry no time, name or OS,
-header order is fixed, and the deflate is zlib-ng's, whatever zlib the system has. Digests are
+inputs (and of the corpuskit version and the `Deflate` library's): record IDs are uuid5 names of
+their content, dates come from the article (else the release date), gzip headers carry no time,
+name or OS, header order is fixed, and the deflate is ISA-L's or zlib-ng's (the copy their wheels
+carry), whatever zlib the system has. Digests are
 ``sha256:<lowercase hex>``, computed once per block and shared by the record ID, the WARC
 headers and the CDXJ line.
 """
@@ -36,12 +37,14 @@ import struct
 import uuid
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, BinaryIO
 
+import isal
 import surt
+from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import iso_date_to_timestamp
@@ -75,7 +78,6 @@ _URI_UNSAFE = re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u2
 _MIME_END = re.compile(r"[;\s]")  # cdxj-indexer's cut of Content-Type to the bare media type
 _CHUNK = 1 << 16
 _MEMBER_CHUNK = 1 << 14
-_deflate = zlib_ng.compress  # (data, level, wbits): -15 is a raw deflate stream
 _crc32 = zlib_ng.crc32
 _pack_trailer = struct.Struct("<II").pack
 
@@ -89,32 +91,69 @@ class WarcLocation:
     length: int  # total compressed bytes of all the article's records
 
 
-_GZIP_HEADERS = {level: b"\x1f\x8b\x08\x00\x00\x00\x00\x00"
-                 + bytes((2 if level == 9 else 4 if level == 1 else 0, 255))
-                 for level in range(10)}  # XFL: 2 for the slowest level, 4 for the fastest
+# Deflate libraries: (compress(data, level, wbits), levels, default level, library version).
+# ISA-L (Intel's, in the `isal` wheel) is the default: on the WARC records of the 10,000-capture
+# benchmark corpus its level 2 deflates an article in 89 µs where zlib-ng's level 6 takes 284,
+# for 3.5% more bytes (docs/performance.md). zlib-ng stays for archives that want the last few
+# per cent at three times the CPU (levels 7-9 shave another 0.5-3%).
+_LIBRARIES: dict[str, tuple[Callable[..., bytes], range, int, str]] = {
+    "isal": (isal_zlib.compress, range(4), 2, isal.ISAL_VERSION),
+    "zlib-ng": (zlib_ng.compress, range(10), 6, zlib_ng.ZLIBNG_RUNTIME_VERSION),
+}
+DEFLATE_LIBRARIES = tuple(_LIBRARIES)
 
 
-def _gzip_member(data: bytes, level: int) -> bytes:
-    """One gzip member (RFC 1952) holding ``data``: no file name, mtime 0, OS 255 (unknown).
+@dataclass(frozen=True)
+class Deflate:
+    """How a WARC's gzip members are deflated: ``library`` (``isal`` or ``zlib-ng``) at
+    ``level`` (None: the library's default, 2 for ISA-L's 0-3, 6 for zlib-ng's 0-9).
 
-    Written here rather than by warcio's GzippingWrapper (fixed level 9) or gzip.compress, both of
-    which let zlib write the OS byte of the machine that built it (gzip.compress does so from
-    Python 3.11 when mtime is 0): the shard's bytes must not depend on the platform.
-
-    The deflate stream is zlib-ng's (the ``zlib-ng`` package), not the zlib Python was linked
-    to: at level 6 it costs about a third less CPU for ~3% more bytes, and the library is the
-    one bundled in the wheel, not whatever system zlib the distribution ships (Fedora's is
-    zlib-ng-compat, others classic zlib, with different output), so the bytes are a function of
-    the inputs, the corpuskit version and the zlib-ng version (`zlib_ng_version`).
+    The member bytes depend on the library's version (`deflate_versions`), and may on the
+    processor family: ISA-L and zlib-ng pick code by CPU features at run time, and both are
+    reported to write other (equally valid) streams on some CPUs (ISA-L without SSE4.2, zlib-ng
+    on aarch64), which is why the manifest names the machine too.
     """
-    return b"".join((_GZIP_HEADERS[level], _deflate(data, level, -15),
-                     _pack_trailer(_crc32(data), len(data) & 0xFFFFFFFF)))
+
+    library: str = "isal"
+    level: int | None = None
+    _compress: Callable[[bytes], bytes] = field(init=False, repr=False, compare=False)
+    _header: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.library not in _LIBRARIES:
+            raise ValueError(f"the deflate library must be one of {', '.join(_LIBRARIES)}: "
+                             f"{self.library!r}")
+        levels, default = _LIBRARIES[self.library][1:3]
+        if self.level is None:
+            object.__setattr__(self, "level", default)
+        elif not isinstance(self.level, int) or self.level not in levels:
+            raise ValueError(f"the {self.library} level must be {levels[0]} to {levels[-1]}: "
+                             f"{self.level!r}")
+
+        # XFL (RFC 1952): 2 for zlib-ng's slowest level, 4 for its fastest, else 0 (no claim)
+        xfl = (2 if self.level == 9 else 4 if self.level == 1 else 0) \
+            if self.library == "zlib-ng" else 0
+        object.__setattr__(self, "_header", b"\x1f\x8b\x08\x00\x00\x00\x00\x00" + bytes((xfl, 255)))
+        object.__setattr__(self, "_compress", partial(_LIBRARIES[self.library][0],
+                                                      level=self.level, wbits=-15))
+
+    def gzip_member(self, data: bytes) -> bytes:
+        """One gzip member (RFC 1952) holding ``data``: no file name, mtime 0, OS 255.
+
+        Written here rather than by warcio's GzippingWrapper (fixed level 9) or gzip.compress,
+        both of which let zlib write the OS byte of the machine that built it (gzip.compress
+        does so from Python 3.11 when mtime is 0): the shard's bytes must not depend on the
+        platform. The deflate is the library's own copy, not the zlib Python was linked to
+        (Fedora's is zlib-ng-compat, others classic zlib, with different output).
+        """
+        return b"".join((self._header, self._compress(data),
+                         _pack_trailer(_crc32(data), len(data) & 0xFFFFFFFF)))
 
 
-def zlib_ng_version() -> str:
-    """Version of the zlib-ng library that deflates the WARC records (what their bytes depend
-    on; the ``zlib-ng`` package's own version pins it for its wheels)."""
-    return zlib_ng.ZLIBNG_RUNTIME_VERSION
+def deflate_versions() -> dict[str, str]:
+    """Versions of the deflate libraries (not of their Python packages) that the WARC records'
+    bytes depend on: each package pins its library for its wheels."""
+    return {name: entry[3] for name, entry in _LIBRARIES.items()}
 
 
 def warc_date(value: str) -> str:
@@ -238,16 +277,15 @@ class WarcWriter:
     """
 
     def __init__(self, stream: BinaryIO, filename: str, *, release: str, software: str,
-                 warc_date: str, compresslevel: int = 6, warcinfo: bool = True) -> None:
+                 warc_date: str, deflate: Deflate | None = None,
+                 warcinfo: bool = True) -> None:
         if not filename or "/" in filename or "\\" in filename:
             raise ValueError(f"filename must be a bare file name, not a path: {filename!r}")
         self.filename = _field("filename", filename)
         self.release = _field("release", release)
         self.software = _field("software", software)
         self.warc_date = _default_warc_date(warc_date)
-        if compresslevel not in range(10):
-            raise ValueError(f"compresslevel must be 0 to 9: {compresslevel!r}")
-        self.compresslevel = compresslevel
+        self.deflate = deflate or Deflate()
         self._stream = stream
         self._offset = 0
         self._cdxj: list[tuple[str, str, str, str, str, int, int]] = []
@@ -361,8 +399,7 @@ class WarcWriter:
             # these blocks carry no protocol headers: the payload is the whole block
             head += f"WARC-Payload-Digest: {digest}\r\n"
         head += f"Content-Type: {content_type}\r\nContent-Length: {len(block)}\r\n\r\n"
-        member = _gzip_member(b"".join((head.encode("utf-8"), block, b"\r\n\r\n")),
-                              self.compresslevel)
+        member = self.deflate.gzip_member(b"".join((head.encode("utf-8"), block, b"\r\n\r\n")))
         offset = self._offset
         self._stream.write(member)
         self._offset += len(member)
@@ -685,17 +722,17 @@ def _check_record(data: bytes, parser: StatusAndHeadersParser, found: list[str],
     checks = [("WARC-Block-Digest", block)]
     if payload is not None:
         checks.append(("WARC-Payload-Digest", payload))
-    for field, content in checks:
-        value = headers.get_header(field)
+    for header, content in checks:
+        value = headers.get_header(header)
         if not value:
-            found.append(f"no {field}")
+            found.append(f"no {header}")
             continue
         algo, _, encoded = value.partition(":")
         if algo.lower() != "sha256":
-            found.append(f"{field} is {algo or value!r}, not sha256")
+            found.append(f"{header} is {algo or value!r}, not sha256")
             continue
         # most payloads are the whole block: hash it once
         actual = block_sha if content is block else hashlib.sha256(content).hexdigest()
         if encoded != actual:
-            found.append(f"{field} mismatch: header says {value}, content is sha256:{actual}")
+            found.append(f"{header} mismatch: header says {value}, content is sha256:{actual}")
     return headers
