@@ -161,9 +161,10 @@ def render(doc: dict[str, Any], *, wacz: str | None = None, croissant: str | Non
     out += [f"| `{p}` | {_cell(t)} | {_cell(d)} |" for p, t, d in field_reference()]
     out += [""]
 
-    tools = ", ".join(f"{k} {v}" for k, v in sw.items() if k != "corpuskit")
+    tools = ", ".join(f"{k} {v}" for k, v in sw.items() if k not in ("corpuskit", "machine"))
+    machine = f" on {sw['machine']}" if sw.get("machine") else ""
     out += ["## Provenance", "",
-            f"- Made by corpuskit {sw['corpuskit']} ({tools}); records follow schema "
+            f"- Made by corpuskit {sw['corpuskit']} ({tools}){machine}; records follow schema "
             f"{doc['schema']['id']} "
             f"(version {doc['schema']['version']}).",
             f"- {counts['files']} input files, listed in `manifest.json` (`inputs`) with their "
