@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Runs of everything but Han characters: deleting them leaves the Han characters to count,
 # and Chinese text has far fewer such runs than Han characters (a third of the time of
@@ -20,16 +24,19 @@ _letter = re.compile(r"[^\W\d_]")
 
 
 @cache
-def _script_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Character classes of the characters found only in simplified / only in traditional."""
+def _script_balance_table() -> np.ndarray:
+    """+1 for each code point found only in simplified Chinese, -1 for each found only in
+    traditional (the CC-CEDICT character sets of ``zhon``), 0 for everything else; one past the
+    last such code point is 0 too, so that clipping maps any higher code point to 0."""
+    import numpy as np
     from zhon import cedict
 
     simplified, traditional = set(cedict.simplified), set(cedict.traditional)
-
-    def char_class(chars: set[str]) -> re.Pattern[str]:
-        return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
-
-    return char_class(simplified - traditional), char_class(traditional - simplified)
+    simp_only, trad_only = simplified - traditional, traditional - simplified
+    table = np.zeros(max(map(ord, simp_only | trad_only)) + 2, dtype=np.int8)
+    table[[ord(c) for c in simp_only]] = 1
+    table[[ord(c) for c in trad_only]] = -1
+    return table
 
 
 def unload_model() -> None:
@@ -50,13 +57,20 @@ def _count(pattern: re.Pattern[str], text: str) -> int:
 
 
 def chinese_script(text: str) -> str | None:
-    """``Hans`` or ``Hant`` by majority of script-specific characters; None if undecided."""
-    simp_only, trad_only = _script_patterns()
-    s = _count(simp_only, text)
-    t = _count(trad_only, text)
-    if s == t:
+    """``Hans`` or ``Hant`` by majority of script-specific characters; None if undecided.
+
+    The count is a table lookup over the text's code points (numpy, which py3langid needs
+    anyway): a regex count pays for every match, and a Chinese sample of 2,000 characters holds
+    hundreds of script-specific ones (60 µs with ``subn``, ~10 µs here).
+    """
+    import numpy as np  # not at import time: the CLI starts faster without it
+
+    # UTF-32 is one 4-byte unit per code point; lone surrogates pass as their own values
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    balance = int(_script_balance_table().take(codes, mode="clip").sum(dtype=np.int64))
+    if balance == 0:
         return None
-    return "Hans" if s > t else "Hant"
+    return "Hans" if balance > 0 else "Hant"
 
 
 def detect_language(text: str) -> str:
