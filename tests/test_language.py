@@ -27,8 +27,14 @@ def test_every_script_only_character_counts_for_its_script() -> None:
     # the whole sets, supplementary-plane characters included, through the lookup table
     assert all(chinese_script(c) == "Hans" for c in SIMPLIFIED_ONLY)
     assert all(chinese_script(c) == "Hant" for c in TRADITIONAL_ONLY)
-    assert chinese_script("".join(SIMPLIFIED_ONLY) + "".join(TRADITIONAL_ONLY[:-1])) == (
-        "Hans" if len(SIMPLIFIED_ONLY) > len(TRADITIONAL_ONLY) - 1 else "Hant")
+    # every simplified-only character against as many traditional-only ones, then one fewer
+    # and one more: the balance is exact over the whole table
+    simplified = "".join(SIMPLIFIED_ONLY)
+    n = len(SIMPLIFIED_ONLY)
+    assert len(TRADITIONAL_ONLY) > n
+    assert chinese_script(simplified + "".join(TRADITIONAL_ONLY[:n])) is None
+    assert chinese_script(simplified + "".join(TRADITIONAL_ONLY[:n - 1])) == "Hans"
+    assert chinese_script(simplified + "".join(TRADITIONAL_ONLY[:n + 1])) == "Hant"
 
 
 def test_code_points_beyond_the_table_and_lone_surrogates_count_for_neither() -> None:
