@@ -159,11 +159,12 @@ def element_text(el: lxml.etree._Element, skip: lxml.etree._Element | None = Non
     parts: list[str] = []
 
     def visit(node: lxml.etree._Element) -> None:
-        if node.tag == "br":
+        tag = node.tag  # lxml makes a new str at each .tag: read it once
+        if tag == "br":
             parts.append("\n")
         elif (
-            isinstance(node.tag, str) and node.tag not in SKIP_TAGS and not is_hidden(node)
-            and node is not skip
+            isinstance(tag, str) and tag not in SKIP_TAGS and node is not skip
+            and not is_hidden(node)
         ):
             if node.text:
                 parts.append(node.text)
@@ -182,7 +183,8 @@ class _Walker:
         self.buf: list[str] = []
         self.links: list[Link] = []
         self.link_chars = 0
-        self.block_stack: list[lxml.etree._Element] = []
+        # the open block elements, with their tag and class attribute (read once)
+        self.block_stack: list[tuple[lxml.etree._Element, str, str]] = []
         self.section: str | None = None
         self.all_links: list[Link] = []
 
@@ -194,8 +196,7 @@ class _Walker:
             return  # most block boundaries close nothing but pretty-printer indentation
         links, self.links = self.links, []
         link_chars, self.link_chars = self.link_chars, 0
-        container = self.block_stack[-1] if self.block_stack else None
-        tag = container.tag if container is not None else "div"
+        container, tag, classes = self.block_stack[-1] if self.block_stack else (None, "div", "")
         if "&#" in raw:  # double-escaped numeric references (O&amp;#039Fallon)
             raw = _NUMERIC_REF.sub(lambda m: htmllib.unescape(m.group().rstrip(";") + ";"), raw)
         lines = ([normalize_inline(line) for line in raw.split(_BR)] if _BR in raw
@@ -207,20 +208,21 @@ class _Walker:
                 paragraphs[-1].append(line)
             elif paragraphs[-1]:
                 paragraphs.append([])
+        kind = "heading" if tag in HEADING_TAGS else ("li" if tag == "li" else "p")
+        emphasis = container is not None and _whole_emphasis(container)
         for para in paragraphs:
             if not para:
                 continue
             text = "\n".join(para)
-            kind = "heading" if tag in HEADING_TAGS else ("li" if tag == "li" else "p")
             block = Block(
                 kind=kind,
                 text=text,
                 tag=tag,
-                classes=_classes(container) if container is not None else "",
+                classes=classes,
                 links=links,
                 link_chars=min(link_chars, len(text)),
                 section=self.section,
-                emphasis=bool(container is not None and _whole_emphasis(container)),
+                emphasis=emphasis,
             )
             if kind == "heading":
                 self.section = text
@@ -228,9 +230,14 @@ class _Walker:
             links, link_chars = [], 0
 
     # -- walking -----------------------------------------------------------------------
-    def walk(self, el: lxml.etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or tag in SKIP_TAGS or is_hidden(el):
+    def walk(self, el: lxml.etree._Element, tag: object = None) -> None:
+        """Blocks of ``el``'s subtree (``tag``: ``el.tag`` when the caller has read it)."""
+        if tag is None:
+            tag = el.tag
+        if not isinstance(tag, str) or not tag or tag in SKIP_TAGS:
+            return  # comments and processing instructions have a function as their tag
+        cls = el.get("class") or ""
+        if cls and _HIDDEN_CLASS.search(cls):  # is_hidden(el)
             return
         if tag == "img":
             self.flush()
@@ -249,11 +256,11 @@ class _Walker:
             self.blocks.append(Block(kind="time", text=el.get("datetime", "").strip(),
                                      section=self.section))
             return
-        if tag == "blockquote" and ("twitter-tweet" in _classes(el) or "twitter" in _classes(el)):
+        if tag == "blockquote" and "twitter" in cls:  # twitter-tweet too
             self.flush()
             self.tweet(el)
             return
-        if tag == "div" and "social-embed" in _classes(el) and self._social_embed(el):
+        if tag == "div" and "social-embed" in cls and self._social_embed(el):
             return
         if tag == "figure" or (tag == "div" and self._is_captioned_image_div(el)):
             self.flush()
@@ -270,16 +277,20 @@ class _Walker:
         is_block = tag in BLOCK_TAGS
         if is_block:
             self.flush()
-            self.block_stack.append(el)
-        if el.text:
-            self.buf.append(el.text)
+            self.block_stack.append((el, tag, cls.strip()))
+        text = el.text
+        if text:
+            self.buf.append(text)
         children = list(el)
+        count = len(children)
+        tags = [c.tag for c in children]  # lxml makes a new str at each .tag: read them once
         i = 0
-        while i < len(children):
+        while i < count:
             child = children[i]
-            captioned = (i + 1 < len(children) and child.tag in _CAPTIONABLE
-                         and _is_caption(children[i + 1]))
-            if captioned and child.tag in ("video", "iframe", "audio"):
+            child_tag = tags[i]
+            captioned = (i + 1 < count and child_tag in _CAPTIONABLE
+                         and _is_caption(children[i + 1], tags[i + 1]))
+            if captioned and child_tag in ("video", "iframe", "audio"):
                 # VOA: <video …></video><div><small>caption</small></div>
                 self.flush()
                 self.embed(child, caption=element_text(children[i + 1]))
@@ -287,7 +298,7 @@ class _Walker:
                     self.buf.append(children[i + 1].tail)
                 i += 2
                 continue
-            img = _single_image(child) if captioned else None
+            img = _single_image(child, child_tag) if captioned else None
             if img is not None:
                 self.flush()
                 self.image(img, caption=element_text(children[i + 1]))
@@ -295,9 +306,10 @@ class _Walker:
                     self.buf.append(children[i + 1].tail)
                 i += 2
                 continue
-            self.walk(child)
-            if child.tail:
-                self.buf.append(child.tail)
+            self.walk(child, child_tag)
+            tail = child.tail
+            if tail:
+                self.buf.append(tail)
             i += 1
         if is_block:
             self.flush()
@@ -419,11 +431,12 @@ class _Walker:
 _CAPTIONABLE = frozenset({"video", "iframe", "audio", "img", "div", "picture", "span", "a", "p"})
 
 
-def _single_image(el: lxml.etree._Element) -> lxml.etree._Element | None:
-    """``el`` if it is an <img>, or the one <img> of a text-less wrapper (<div><picture><img>)."""
-    if el.tag == "img":
+def _single_image(el: lxml.etree._Element, tag: object) -> lxml.etree._Element | None:
+    """``el`` (whose tag is ``tag``) if it is an <img>, or the one <img> of a text-less wrapper
+    (<div><picture><img>)."""
+    if tag == "img":
         return el
-    if not isinstance(el.tag, str) or el.tag not in ("div", "picture", "span", "a", "p"):
+    if not isinstance(tag, str) or tag not in ("div", "picture", "span", "a", "p"):
         return None
     imgs = list(el.iter("img"))
     if len(imgs) != 1 or element_text(el):
@@ -431,8 +444,10 @@ def _single_image(el: lxml.etree._Element) -> lxml.etree._Element | None:
     return imgs[0]
 
 
-def _is_caption(el: lxml.etree._Element) -> bool:
-    tag = el.tag
+def _is_caption(el: lxml.etree._Element, tag: object = None) -> bool:
+    """A caption of the element before it (``tag``: ``el.tag`` when the caller has read it)."""
+    if tag is None:
+        tag = el.tag
     if not isinstance(tag, str):
         return False
     if tag in ("figcaption", "small"):
@@ -441,7 +456,10 @@ def _is_caption(el: lxml.etree._Element) -> bool:
         return True
     if tag not in ("div", "p", "span"):
         return False
-    # <div><small>caption</small></div>: a wrapper whose only content is a <small>
+    # <div><small>caption</small></div>: a wrapper whose only content is a <small>. The text
+    # and find() tests first: most paragraphs have text, and listing the children is dearer.
+    if (el.text or "").strip() or el.find("small") is None:
+        return False
     kids = [c for c in el if isinstance(c.tag, str)]
     return (
         len(kids) == 1
