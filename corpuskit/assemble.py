@@ -309,7 +309,7 @@ def assemble(draft: Draft, capture: Capture) -> Article:
             # <br>-separated lines: boilerplate and bylines go line by line
             kept = []
             for line in text.split("\n"):
-                if rules.boilerplate.fullmatch(line):
+                if rules.is_boilerplate(line):
                     continue
                 line_byline = _match_byline(line, rules)
                 if line_byline is not None and not line_byline.get("rest"):
@@ -342,9 +342,9 @@ def assemble(draft: Draft, capture: Capture) -> Article:
         if in_related and block.link_density > 0.5:
             continue
         in_related = False
-        if rules.boilerplate.fullmatch(text):
+        if rules.is_boilerplate(text):
             continue
-        if rules.rights.fullmatch(text):
+        if rules.is_rights(text):
             rights = rights or text
             continue
         byline = _match_byline(text, rules)

@@ -1,0 +1,112 @@
+"""The shortcuts in the paragraph rules (outlets, assemble) answer what the plain patterns do.
+
+Each prefilter rests on a fact about a pattern ("every match contains ``://``"); these tests
+check the fact against the pattern itself, so that editing a pattern cannot leave a shortcut
+that skips real matches.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from corpuskit.outlets import GENERIC, GUARDS, OUTLETS, _alt, compiled
+
+if sys.version_info >= (3, 11):
+    from re import _constants as sre_constants
+    from re import _parser as sre_parse
+else:  # pragma: no cover
+    import sre_constants
+    import sre_parse
+
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
+if hasattr(sre_constants, "POSSESSIVE_REPEAT"):
+    _REPEATS.add(sre_constants.POSSESSIVE_REPEAT)
+
+# Every code point but the surrogates, for the checks over all characters.
+ALL_CHARACTERS = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+
+
+def required_literals(items) -> list[str]:
+    """Literal runs that every match of a parsed pattern contains (an under-estimate: a group
+    or a repeat ends a run, a branch or a class contributes nothing)."""
+    runs: list[str] = []
+    run = ""
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            runs.append(run)
+            run = ""
+        if op is sre_constants.SUBPATTERN:
+            runs += required_literals(av[-1])
+        elif op in _REPEATS and av[0] >= 1:  # the body occurs at least once
+            runs += required_literals(av[2])
+    if run:
+        runs.append(run)
+    return runs
+
+
+def matches_only_itself(literal: str, flags: int) -> bool:
+    """True when, under ``flags``, the literal's characters match no other character (so that
+    a plain ``in`` test finds every place a case-insensitive pattern could match it)."""
+    found = set(re.findall("[" + re.escape(literal) + "]", ALL_CHARACTERS, flags))
+    return found == set(literal)
+
+
+PARAGRAPH_PATTERNS = {
+    *GENERIC.boilerplate, *GENERIC.rights, *(p for rule in OUTLETS for p in rule.boilerplate),
+}
+
+
+@pytest.mark.parametrize(("pattern", "guard"), sorted(GUARDS.items()))
+def test_every_match_of_a_guarded_pattern_contains_its_guard(pattern: str, guard: str) -> None:
+    assert pattern in PARAGRAPH_PATTERNS  # a guard for a pattern no rule has is a stale entry
+    flags = re.IGNORECASE | re.DOTALL  # those of outlets._alt
+    assert any(guard in run for run in required_literals(sre_parse.parse(pattern, flags)))
+    assert matches_only_itself(guard, flags)
+
+
+def test_the_literal_analysis_finds_what_a_match_needs_and_nothing_optional() -> None:
+    def literals(p: str) -> list[str]:
+        return required_literals(sre_parse.parse(p))
+    assert literals(r"(?:ab)+c?d") == ["ab", "d"]
+    assert literals(r"x(?:ab)*y|z") == []  # a branch: either side may match
+    assert literals(r"a{0,3}b{2}") == ["b"]
+
+
+SAMPLES = [
+    "国务院周三宣布，这项决定将于下周生效。",
+    "YouTube频道：https://www.youtube.com/c/x\n播放列表：https://youtube.com/playlist?list=1",
+    "https://feedx.net/rss",
+    "原文链接：https://example.com/a",
+    "跳过 Twitter 帖子, 1",
+    "Twitter 帖子结束, 1",
+    "Twitter帖子结束",
+    "帖子结束",
+    "©2023 德国之声版权声明：本文所有内容受到著作权法保护",
+    "本站版权声明：转载请注明出处",
+    "版權所有 © 2023",
+    "（完）",
+    "#",
+    "HTTPS://EXAMPLE.COM/A",
+    "说明：http//不是网址",
+    "",
+]
+
+
+@pytest.mark.parametrize("outlet_id", [None, *(rule.id for rule in OUTLETS)])
+def test_paragraph_rules_answer_what_their_alternation_does(outlet_id: str | None) -> None:
+    rules = compiled(outlet_id)
+    own = rules.rule.boilerplate if rules.rule else ()
+    boilerplate = _alt(GENERIC.boilerplate + own)
+    rights = _alt(GENERIC.rights)
+    for text in SAMPLES:
+        assert bool(rules.is_boilerplate(text)) == bool(boilerplate.fullmatch(text)), text
+        assert bool(rules.is_rights(text)) == bool(rights.fullmatch(text)), text
+    # the samples reach the guarded patterns, both ways
+    assert rules.is_boilerplate(SAMPLES[1]) and not rules.is_boilerplate(SAMPLES[0])
+    assert bool(rules.is_boilerplate("Twitter 帖子结束, 1")) == (outlet_id == "bbc")
