@@ -82,6 +82,7 @@ RELATED_PREFIX = re.compile(
     r"(?:相关报道|相關報導|相关阅读|相關閱讀|延伸阅读|延伸閱讀|相关新闻|相關新聞)\s*[：:]?\s*\S")
 CAPTION_PARAGRAPH = re.compile(r"^(?:图|圖|上图|下图|上圖|下圖|图片|圖片|照片)\s*\d*\s*[：:]\s*")
 _PLACE_DASH = re.compile(r"[^\s。！？]{1,12}\s*[—–-]{1,2}")
+_DASHES = ("—", "–", "-")  # how every full match of _PLACE_DASH ends
 _HAS_WORD = re.compile(r"\w")
 _TAG_URL = re.compile(r"/(?:tag|tags|topic|keyword)s?/|[?&](?:tag|keyword)=", re.I)
 _CREDIT_WORDS = re.compile(
@@ -154,11 +155,22 @@ _PLACE_ANYWHERE = re.compile("|".join(sorted(PLACES, key=len, reverse=True)))
 _PLACES_RE = re.compile("(?:" + "|".join(sorted(PLACES, key=len, reverse=True)) + r")+\d*日?$")
 
 
+# A match of _LABELLED at the start of a text begins with a label (after ``^``) or with a
+# separator that is not whitespace (parse_byline strips that first): the first characters a
+# byline can have. Most paragraphs are told apart by their first character this way, instead of
+# by four strips and the regex trying each of the 40 labels (tests/test_rules.py).
+_BYLINE_FIRST = frozenset([label[0] for label in BYLINE_LABELS] + list("；;，,、|｜/"))
+_BYLINE_STRIPPED = "（()）"  # what parse_byline strips from the start, besides whitespace
+
+
 def parse_byline(text: str) -> dict[str, list[str]] | None:
     """``记者：夏小华 责编：许书婷 何平 网编：瑞哲`` → authors/editors; None if not a byline.
 
     The paragraph must start with a label and consist only of ``label：names`` segments.
     """
+    first = text[:1]
+    if first and not (first in _BYLINE_FIRST or first in _BYLINE_STRIPPED or first.isspace()):
+        return None  # the stripped text starts with it (or is empty): no label there
     text = text.strip().strip("（()）").rstrip("#").strip()
     if len(text) > 120 or not _LABELLED.match(text):
         return None
@@ -367,7 +379,8 @@ def assemble(draft: Draft, capture: Capture) -> Article:
                     published.insert(0, pub)
         if len(paragraphs) < 3:
             authors += agency_authors(text)
-        if paragraphs and _PLACE_DASH.fullmatch(paragraphs[-1]):
+        if (paragraphs and paragraphs[-1].endswith(_DASHES)
+                and _PLACE_DASH.fullmatch(paragraphs[-1])):
             text = paragraphs.pop() + " " + text  # VOA's <span class="dateline">华盛顿 —</span>
         paragraphs.append(text)
 
@@ -436,7 +449,11 @@ def _match_byline(text: str, rules: Compiled) -> dict[str, list[str]] | None:
             groups = om.groupdict()
             return {key: split_names(groups[key]) if groups.get(key) else []
                     for key in ("authors", "editors", "translators")}
-    m = _TRAILING_EDITOR.search(text)
+    # _TRAILING_EDITOR ends in "[）)]\s*\d{0,8}\s*$": the last character of its match that is
+    # not whitespace is a closing parenthesis or a digit, and so is the text's
+    tail = text.rstrip()
+    last = tail[-1] if tail else ""
+    m = _TRAILING_EDITOR.search(text) if last and (last in "）)" or last.isdecimal()) else None
     if m and (found := parse_byline(m.group("inner"))) is not None:
         found["rest"] = [text[: m.start()].rstrip()]
         return found

@@ -12,7 +12,17 @@ import sys
 
 import pytest
 
-from corpuskit.outlets import GENERIC, GUARDS, OUTLETS, _alt, compiled
+from corpuskit import assemble
+from corpuskit.assemble import (
+    _BYLINE_FIRST,
+    _DASHES,
+    _LABELLED,
+    _PLACE_DASH,
+    _TRAILING_EDITOR,
+    _match_byline,
+    parse_byline,
+)
+from corpuskit.outlets import BYLINE_LABELS, GENERIC, GUARDS, OUTLETS, _alt, compiled
 
 if sys.version_info >= (3, 11):
     from re import _constants as sre_constants
@@ -110,3 +120,74 @@ def test_paragraph_rules_answer_what_their_alternation_does(outlet_id: str | Non
     # the samples reach the guarded patterns, both ways
     assert rules.is_boilerplate(SAMPLES[1]) and not rules.is_boilerplate(SAMPLES[0])
     assert bool(rules.is_boilerplate("Twitter 帖子结束, 1")) == (outlet_id == "bbc")
+
+
+def test_regex_classes_are_the_str_predicates_the_shortcuts_use() -> None:
+    # parse_byline and _match_byline strip with str.strip and test str.isdecimal where the
+    # patterns say \s and \d
+    assert set(re.findall(r"\s", ALL_CHARACTERS)) == {c for c in ALL_CHARACTERS if c.isspace()}
+    assert set(re.findall(r"\d", ALL_CHARACTERS)) == {c for c in ALL_CHARACTERS if c.isdecimal()}
+    assert "".join(c for c in ALL_CHARACTERS if c.isspace()).strip() == ""
+
+
+def test_a_byline_starts_with_one_of_the_first_characters_parse_byline_knows() -> None:
+    assert {label[0] for label in BYLINE_LABELS} <= _BYLINE_FIRST
+    # the separator branch: any character the pattern takes before a label
+    seps = [c for c in ALL_CHARACTERS if _LABELLED.match(c + "记者：张三")]
+    assert seps and all(c in _BYLINE_FIRST or c.isspace() for c in seps)
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _parse_byline_reference(text: str) -> dict[str, list[str]] | None:
+    """parse_byline with its first-character shortcut off."""
+    saved = assemble._BYLINE_FIRST
+    assemble._BYLINE_FIRST = _Everything()  # type: ignore[assignment]
+    try:
+        return parse_byline(text)
+    finally:
+        assemble._BYLINE_FIRST = saved
+
+
+BYLINE_SAMPLES = [
+    "记者：夏小华 责编：许书婷 何平 网编：瑞哲",
+    "  （记者：夏小华）",
+    "(编辑：张三)#",
+    "；记者 梁慧仪; 审校 杨淑祯",
+    "\u3000记者：夏小华",
+    "##", "（）", "", " ", "#记者：夏小华",
+    "文／王五",
+    "国务院周三宣布，这项决定将于下周生效。记者：李四",
+    "…。（編輯：張淑伶）1100701",
+    "…。（編輯：張淑伶）１１００７０１ \n",
+    "…。（編輯：張淑伶）\u3000",
+    "…。（編輯：張淑伶）。",
+    "…。责任编辑：李同德",
+    "华盛顿 —",
+]
+
+
+@pytest.mark.parametrize("text", BYLINE_SAMPLES)
+def test_byline_shortcuts_answer_what_the_patterns_do(text: str) -> None:
+    assert parse_byline(text) == _parse_byline_reference(text)
+    rules = compiled(None)
+    found = _match_byline(text, rules)
+    m = _TRAILING_EDITOR.search(text)
+    trailing = m and _parse_byline_reference(m.group("inner"))
+    if _parse_byline_reference(text) is None and trailing:
+        assert found is not None and found["rest"] == [text[: m.start()].rstrip()]
+    assert bool(_PLACE_DASH.fullmatch(text)) == (
+        text.endswith(_DASHES) and bool(_PLACE_DASH.fullmatch(text)))
+
+
+def test_the_byline_samples_reach_each_branch() -> None:
+    rules = compiled(None)
+    assert parse_byline("  （记者：夏小华）")["authors"] == ["夏小华"]
+    assert _parse_byline_reference("#记者：夏小华") is None
+    for text in ("…。（編輯：張淑伶）1100701", "…。（編輯：張淑伶）１１００７０１ \n",
+                 "…。责任编辑：李同德"):
+        assert text in BYLINE_SAMPLES
+        assert _match_byline(text, rules)["rest"] == ["…。"]
