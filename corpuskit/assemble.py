@@ -238,7 +238,7 @@ def make_image(block: Block, role: str, rules: Compiled, base_url: str | None) -
     src = safe_uri(raw_src)
     if src is None:
         return None  # relative (/++plone++/icon.png), data: and javascript: URLs are no picture
-    if rules.junk_images.search(src):
+    if rules.is_junk_image(src):
         return None
     if block.width in ("0", "0px", "1", "1px") or block.height in ("0", "0px", "1", "1px"):
         return None  # tracking pixel

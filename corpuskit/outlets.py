@@ -274,6 +274,31 @@ def _fullmatcher(patterns: tuple[str, ...]) -> Callable[[str], object]:
     return fullmatch
 
 
+# Regex syntax in which a pattern without capitals means the same, case-insensitively, as it
+# does case-sensitively on lowercased ASCII text: ASCII that is not a capital, escapes other
+# than of code points (\\x41 is "A") and capitals (\\S, \\B …), and groups that set no flags.
+_CASELESS_SYNTAX = re.compile(r"(?:[^\\(A-Z\x80-\U0010ffff]|\\[^xuN0-9A-Z\x80-\U0010ffff]"
+                              r"|\((?!\?)|\(\?:)*")
+
+
+def _searcher(patterns: tuple[str, ...]) -> Callable[[str], object]:
+    """Whether any of ``patterns`` occurs in a text, case-insensitively, truthy or not.
+
+    For an image URL: ASCII (as a valid URI is) is lowercased and searched case-sensitively
+    when the patterns allow it (``_CASELESS_SYNTAX``): the same answer, 5x faster, because a
+    case-insensitive alternation of cased literals is tried at every character, while a
+    case-sensitive one lets the engine skip to the characters that can start a match."""
+    anycase = _alt(patterns).search
+    if not all(_CASELESS_SYNTAX.fullmatch(p) for p in patterns):
+        return anycase
+    lower = re.compile("|".join(f"(?:{p})" for p in patterns), re.DOTALL).search
+
+    def search(text: str) -> object:
+        return lower(text.lower()) if text.isascii() else anycase(text)
+
+    return search
+
+
 @dataclass
 class Compiled:
     """An outlet's rules merged with the generic ones and compiled once."""
@@ -282,7 +307,8 @@ class Compiled:
     # paragraphs (whole) that are boilerplate / a copyright statement: truthy or not
     is_boilerplate: Callable[[str], object]
     is_rights: Callable[[str], object]
-    junk_images: re.Pattern[str]
+    # image URLs that are no picture of the article: truthy or not
+    is_junk_image: Callable[[str], object]
     bylines: list[re.Pattern[str]] = field(default_factory=list)
     title_noise: list[re.Pattern[str]] = field(default_factory=list)
 
@@ -299,7 +325,7 @@ def compiled(outlet_id: str | None) -> Compiled:
         rule=rule,
         is_boilerplate=_fullmatcher(GENERIC.boilerplate + own.boilerplate),
         is_rights=_fullmatcher(GENERIC.rights),
-        junk_images=_alt(GENERIC.junk_images + own.junk_images),
+        is_junk_image=_searcher(GENERIC.junk_images + own.junk_images),
         bylines=[re.compile(p, re.DOTALL) for p in own.bylines],
         title_noise=[re.compile(p) for p in own.title_noise],
     )

@@ -22,7 +22,15 @@ from corpuskit.assemble import (
     _match_byline,
     parse_byline,
 )
-from corpuskit.outlets import BYLINE_LABELS, GENERIC, GUARDS, OUTLETS, _alt, compiled
+from corpuskit.outlets import (
+    _CASELESS_SYNTAX,
+    BYLINE_LABELS,
+    GENERIC,
+    GUARDS,
+    OUTLETS,
+    _alt,
+    compiled,
+)
 
 if sys.version_info >= (3, 11):
     from re import _constants as sre_constants
@@ -191,3 +199,33 @@ def test_the_byline_samples_reach_each_branch() -> None:
                  "…。责任编辑：李同德"):
         assert text in BYLINE_SAMPLES
         assert _match_byline(text, rules)["rest"] == ["…。"]
+
+
+def test_junk_image_patterns_take_the_lowercase_path() -> None:
+    # every outlet's patterns are written so that the lowercased ASCII search applies
+    for pattern in GENERIC.junk_images + tuple(p for r in OUTLETS for p in r.junk_images):
+        assert _CASELESS_SYNTAX.fullmatch(pattern), pattern
+    # and what would change the answer is refused: a capital, an escape of a code point or a
+    # capital class, an inline flag, a non-ASCII letter (ſ matches s case-insensitively)
+    for pattern in ("Logo", r"\x41", r"\u0041", r"\101", r"\S+", r"(?i)a", r"(?-i:a)", "ſ",
+                    r"\N{LATIN SMALL LETTER A}", r"(?P<a>x)\1"):
+        assert not _CASELESS_SYNTAX.fullmatch(pattern), pattern
+
+
+@pytest.mark.parametrize("outlet_id", [None, "rfi"])
+@pytest.mark.parametrize("url", [
+    "https://example.com/images/2023/photo.jpg",
+    "https://example.com/static/LOGO.PNG",
+    "https://example.com/QR_Code.png",
+    "https://example.com/AD/x.gif",
+    "https://example.com/x/README.MD",
+    "https://STATIC.RFI.FR/META_OG_TWCARDS/a.jpg",
+    "https://example.com/ſpacer.gif",  # not a valid URI, but the non-ASCII path answers it
+    "https://example.com/\u0130con.png",
+    "https://example.com/\u212aey.jpg",
+])
+def test_junk_image_search_answers_what_the_case_insensitive_pattern_does(
+        outlet_id: str | None, url: str) -> None:
+    rules = compiled(outlet_id)
+    own = rules.rule.junk_images if rules.rule else ()
+    assert bool(rules.is_junk_image(url)) == bool(_alt(GENERIC.junk_images + own).search(url))
