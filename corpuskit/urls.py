@@ -23,9 +23,24 @@ _tracking_prefixes = ("utm_",)
 _extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+# The plainest absolute http(s) URL: a host of ASCII letters, digits, dots and hyphens (no
+# user, no port, no IPv6 brackets), then RFC 3986 characters only (no space, no tab or line
+# break, which urlsplit would delete). urlsplit takes such a URL apart without an error, into
+# scheme http(s), that host as the netloc and the rest as path, query and fragment, so what the
+# functions below ask of urlsplit is known from the text (tests/test_urls.py checks them
+# against urlsplit). Nine in ten source and image URLs have this form.
+_RFC3986 = r"A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%"
+_SIMPLE_HTTP = re.compile(rf"https?://[A-Za-z0-9.-]+(?:[/?#][{_RFC3986}]*)?")
+# ... with a lowercase host, a path that does not start with "//", no query and no fragment:
+# what clean_url makes of it is the URL itself
+_CLEAN_HTTP = re.compile(rf"https?://[a-z0-9.-]+/(?!/)[{_RFC3986.replace('?#', '')}]*")
+
+
 def is_http_url(url: str | None) -> bool:
     if not url:
         return False
+    if _SIMPLE_HTTP.fullmatch(url):
+        return True  # a non-empty host, no port to be out of range
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018  (raises ValueError for a port that is no number: host:m)
@@ -36,7 +51,7 @@ def is_http_url(url: str | None) -> bool:
 
 _stray_percent = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # RFC 3986 characters only (no space, no non-ASCII, no quotes or angle brackets)
-_plain_uri = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_plain_uri = re.compile(f"[{_RFC3986}]+")
 
 
 def safe_uri(url: str) -> str | None:
@@ -62,6 +77,8 @@ def clean_url(url: str) -> str | None:
     url = safe_uri(url.strip().strip("<>\"'"))
     if url is None:
         return None
+    if _CLEAN_HTTP.fullmatch(url):
+        return url  # nothing to remove, no host to lowercase, no slash to collapse
     try:
         parts = urlsplit(url)
         query = "&".join(
@@ -95,12 +112,24 @@ def article_id(url: str | None, raw: bytes) -> str:
 _PROXY_HOSTS = ("images.weserv.nl", "wsrv.nl")
 
 
+def _maybe_proxied(url: str) -> bool:
+    """False when ``url`` surely has neither a proxy host nor a thumbor path, told from the text
+    without urlsplit: in printable ASCII the host and the path are parts of the text (urlsplit
+    deletes only tabs and line breaks), and the host lowercased is part of the text lowercased."""
+    if not (url.isascii() and url.isprintable()):
+        return True
+    low = url.lower()
+    return "/unsafe/" in url or any(host in low for host in _PROXY_HOSTS)
+
+
 def unwrap_image_proxy(url: str) -> str | None:
     """The image's own URL behind a resizing proxy, or None when ``url`` is not proxied.
 
     ``https://images.weserv.nl/?url=static.dw.com/image/1.jpg`` → ``https://static.dw.com/image/1.jpg``;
     ``https://thumbor.ftacademy.cn/unsafe/1340x754/https://…/a.jpg`` → ``https://…/a.jpg``.
     """
+    if not _maybe_proxied(url):
+        return None
     try:
         parts = urlsplit(url)
     except ValueError:

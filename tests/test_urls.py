@@ -1,0 +1,103 @@
+"""URL functions: the shortcuts that answer from the text what urlsplit would find agree with
+the full path through urlsplit, on plain, odd and generated URLs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuskit import urls
+
+NEVER = re.compile(r"(?!)")
+
+
+@contextmanager
+def without_shortcuts() -> Iterator[None]:
+    saved = urls._SIMPLE_HTTP, urls._CLEAN_HTTP, urls._maybe_proxied
+    urls._SIMPLE_HTTP = urls._CLEAN_HTTP = NEVER
+    urls._maybe_proxied = lambda url: True
+    try:
+        yield
+    finally:
+        urls._SIMPLE_HTTP, urls._CLEAN_HTTP, urls._maybe_proxied = saved
+
+
+def answers(url: str) -> tuple:
+    return (urls.is_http_url(url), urls.safe_uri(url), urls.clean_url(url),
+            urls.unwrap_image_proxy(url))
+
+
+def check(url: str) -> None:
+    fast = answers(url)
+    with without_shortcuts():
+        assert answers(url) == fast, url
+
+
+URLS = [
+    "https://www.dw.com/zh/%E9%A6%99%E6%B8%AF/a-58103836",
+    "http://www.bbc.com/zhongwen/simp/world-55280651",
+    "https://WWW.Example.COM/a",  # capitals in the host: lowercased by clean_url
+    "https://example.com",  # no path
+    "https://example.com/",
+    "https://rfi.fr//cn/a",  # the doubled slash clean_url collapses
+    "https://example.com/a?utm_source=x&id=3#top",
+    "https://example.com/a#",
+    "https://example.com?a=1",
+    "https://example.com:8080/a",
+    "https://example.com:99999/a",  # a port out of range
+    "https://example.com:m/a",
+    "https://user:pw@example.com/a",
+    "https://[::1]/a",
+    "http://[www.example.com/a",
+    "https://exa mple.com/a",
+    "https://example.com/a b",
+    "https://example.com/a\tb",
+    "https://example.com/80%/a",
+    "https://例子.测试/路径",
+    "HTTPS://example.com/a",
+    "ftp://example.com/a",
+    "//example.com/a",
+    "/relative/path",
+    "javascript:alert(1)",
+    "https://",
+    "https://./a",
+    "https://images.weserv.nl/?url=static.dw.com/image/1.jpg",
+    "https://IMAGES.WESERV.NL/?url=static.dw.com/image/1.jpg",
+    "https://wsrv.nl/?url=https%3A%2F%2Fexample.com%2Fa.jpg",
+    "https://thumbor.ftacademy.cn/unsafe/1340x754/https://example.com/a.jpg",
+    "https://thumbor.ftacademy.cn/uns\tafe/1340x754/https://example.com/a.jpg",
+    "https://images.wes\nerv.nl/?url=static.dw.com/image/1.jpg",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_shortcuts_answer_what_urlsplit_does(url: str) -> None:
+    check(url)
+
+
+def test_the_shortcuts_are_taken_for_plain_urls() -> None:
+    plain = "https://www.dw.com/zh/%E9%A6%99/a-58103836"
+    assert urls._SIMPLE_HTTP.fullmatch(plain) and urls._CLEAN_HTTP.fullmatch(plain)
+    assert not urls._maybe_proxied(plain)
+    assert urls.unwrap_image_proxy(URLS[-6]) == "https://static.dw.com/image/1.jpg"
+
+
+_piece = st.sampled_from([
+    "a", "Z", "0", ".", "-", "_", "~", ":", "/", "//", "?", "#", "[", "]", "@", "!", "$", "&",
+    "'", "(", ")", "*", "+", ",", ";", "=", "%", "%2F", "%E9", " ", "\t", "\n", "é", "例",
+    "unsafe", "/unsafe/", "wsrv.nl", "images.weserv.nl", "utm_source=1", ":80", "http://",
+])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(scheme=st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "", "//"]),
+       host=st.lists(_piece, max_size=4).map("".join),
+       rest=st.lists(_piece, max_size=8).map("".join))
+def test_shortcuts_answer_what_urlsplit_does_on_generated_urls(
+        scheme: str, host: str, rest: str) -> None:
+    check(scheme + host + rest)
