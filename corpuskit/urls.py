@@ -96,11 +96,22 @@ def _is_tracking(name: str) -> bool:
     return name in TRACKING_PARAMS or name.startswith(_tracking_prefixes)
 
 
+# ... and with no dot segment ("/." starts one), no ";" (path parameters) and percent escapes
+# only of bytes 80-FF in capitals (what w3lib writes for them): w3lib's canonical form of it is
+# the URL itself. It has no query to sort or clean and no fragment; the host is lowercase ASCII
+# (its IDNA form); the path comes out of unquoting and quoting again as it went in.
+# tests/test_urls.py compares this with w3lib on odd and generated URLs.
+_CANONICAL_HTTP = re.compile(
+    r"https?://[a-z0-9.-]+/(?!/)(?:[A-Za-z0-9\-_~!$&'()*+,=:@/]|(?<!/)\.|%[89A-F][0-9A-F])*")
+_SCHEME = re.compile(r"^https?://")
+
+
 def canonical_url(url: str) -> str:
     """Canonical form for identity: w3lib's canonicalisation (sorted query, normalised
     percent-encoding, no fragment), lowercase host, http and https treated alike."""
-    url = canonicalize_url(url_query_cleaner(url, TRACKING_PARAMS, remove=True))
-    return re.sub(r"^https?://", "//", url)
+    if not _CANONICAL_HTTP.fullmatch(url):
+        url = canonicalize_url(url_query_cleaner(url, TRACKING_PARAMS, remove=True))
+    return _SCHEME.sub("//", url)
 
 
 def article_id(url: str | None, raw: bytes) -> str:

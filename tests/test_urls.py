@@ -18,18 +18,20 @@ NEVER = re.compile(r"(?!)")
 
 @contextmanager
 def without_shortcuts() -> Iterator[None]:
-    saved = urls._SIMPLE_HTTP, urls._CLEAN_HTTP, urls._maybe_proxied
-    urls._SIMPLE_HTTP = urls._CLEAN_HTTP = NEVER
+    saved = urls._SIMPLE_HTTP, urls._CLEAN_HTTP, urls._CANONICAL_HTTP, urls._maybe_proxied
+    urls._SIMPLE_HTTP = urls._CLEAN_HTTP = urls._CANONICAL_HTTP = NEVER
     urls._maybe_proxied = lambda url: True
     try:
         yield
     finally:
-        urls._SIMPLE_HTTP, urls._CLEAN_HTTP, urls._maybe_proxied = saved
+        (urls._SIMPLE_HTTP, urls._CLEAN_HTTP, urls._CANONICAL_HTTP,
+         urls._maybe_proxied) = saved
 
 
 def answers(url: str) -> tuple:
-    return (urls.is_http_url(url), urls.safe_uri(url), urls.clean_url(url),
-            urls.unwrap_image_proxy(url))
+    clean = urls.clean_url(url)
+    return (urls.is_http_url(url), urls.safe_uri(url), clean, urls.unwrap_image_proxy(url),
+            urls.canonical_url(clean) if clean else None)
 
 
 def check(url: str) -> None:
@@ -72,6 +74,19 @@ URLS = [
     "https://thumbor.ftacademy.cn/unsafe/1340x754/https://example.com/a.jpg",
     "https://thumbor.ftacademy.cn/uns\tafe/1340x754/https://example.com/a.jpg",
     "https://images.wes\nerv.nl/?url=static.dw.com/image/1.jpg",
+    "https://example.com/%e9%a6",  # lowercase escapes: w3lib writes capitals
+    "https://example.com/%41%2F%2f%3B%3F%25",  # escapes of ASCII, some decoded
+    "https://example.com/%C3",  # not UTF-8: kept as the byte
+    "https://example.com/a/./b/../c",
+    "https://example.com/a/.hidden/b.",
+    "https://example.com/a;p=1",
+    "https://example.com/a|b",
+    "https://example.com/a[1]",
+    "https://example.com/(a)!$&'*+,=:@~_-",
+    "https://xn--fiqs8s.cn/a",
+    "https://-a-.example.com/a",
+    "https://a..b/a",
+    "https://example.com./a",
 ]
 
 
@@ -83,13 +98,17 @@ def test_shortcuts_answer_what_urlsplit_does(url: str) -> None:
 def test_the_shortcuts_are_taken_for_plain_urls() -> None:
     plain = "https://www.dw.com/zh/%E9%A6%99/a-58103836"
     assert urls._SIMPLE_HTTP.fullmatch(plain) and urls._CLEAN_HTTP.fullmatch(plain)
+    assert urls._CANONICAL_HTTP.fullmatch(plain)
     assert not urls._maybe_proxied(plain)
-    assert urls.unwrap_image_proxy(URLS[-6]) == "https://static.dw.com/image/1.jpg"
+    proxied = "https://IMAGES.WESERV.NL/?url=static.dw.com/image/1.jpg"
+    assert proxied in URLS and urls._maybe_proxied(proxied)
+    assert urls.unwrap_image_proxy(proxied) == "https://static.dw.com/image/1.jpg"
 
 
 _piece = st.sampled_from([
     "a", "Z", "0", ".", "-", "_", "~", ":", "/", "//", "?", "#", "[", "]", "@", "!", "$", "&",
-    "'", "(", ")", "*", "+", ",", ";", "=", "%", "%2F", "%E9", " ", "\t", "\n", "é", "例",
+    "'", "(", ")", "*", "+", ",", ";", "=", "%", "%2F", "%E9", "%e9", "%41", "%25", "%8", "/.",
+    "/..", "|", " ", "\t", "\n", "é", "例", "xn--", "A",
     "unsafe", "/unsafe/", "wsrv.nl", "images.weserv.nl", "utm_source=1", ":80", "http://",
 ])
 
