@@ -30,7 +30,7 @@ _extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 # functions below ask of urlsplit is known from the text (tests/test_urls.py checks them
 # against urlsplit). Nine in ten source and image URLs have this form.
 _RFC3986 = r"A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%"
-_SIMPLE_HTTP = re.compile(rf"https?://[A-Za-z0-9.-]+(?:[/?#][{_RFC3986}]*)?")
+_SIMPLE_HTTP = re.compile(rf"https?://(?P<host>[A-Za-z0-9.-]+)(?:[/?#][{_RFC3986}]*)?")
 # ... with a lowercase host, a path that does not start with "//", no query and no fragment:
 # what clean_url makes of it is the URL itself
 _CLEAN_HTTP = re.compile(rf"https?://[a-z0-9.-]+/(?!/)[{_RFC3986.replace('?#', '')}]*")
@@ -167,6 +167,9 @@ def unwrap_image_proxy(url: str) -> str | None:
 
 def registered_domain(url: str) -> str | None:
     """reuters.com for https://cn.reuters.com/…, bbc.co.uk for https://www.bbc.co.uk/…"""
+    plain = _SIMPLE_HTTP.fullmatch(url)
+    if plain:
+        return _registered_domain_of_host(plain["host"].lower())  # urlsplit's hostname
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:  # http://[www.… : an unclosed IPv6 bracket

@@ -31,7 +31,7 @@ def without_shortcuts() -> Iterator[None]:
 def answers(url: str) -> tuple:
     clean = urls.clean_url(url)
     return (urls.is_http_url(url), urls.safe_uri(url), clean, urls.unwrap_image_proxy(url),
-            urls.canonical_url(clean) if clean else None)
+            urls.canonical_url(clean) if clean else None, urls.registered_domain(url))
 
 
 def check(url: str) -> None:
@@ -87,6 +87,8 @@ URLS = [
     "https://-a-.example.com/a",
     "https://a..b/a",
     "https://example.com./a",
+    "https://News.BBC.co.UK/a",
+    "https://localhost/a",
 ]
 
 
