@@ -256,9 +256,22 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_NAMESPACE_BYTES = RECORD_ID_NAMESPACE.bytes
+_sha1 = hashlib.sha1
+
+
 def _record_id(*parts: str) -> str:
-    """``<urn:uuid:…>``, a uuid5 of the parts (type, URI, content hash…) in our namespace."""
-    return f"<urn:uuid:{uuid.uuid5(RECORD_ID_NAMESPACE, chr(10).join(parts))}>"
+    """``<urn:uuid:…>``, a uuid5 of the parts (type, URI, content hash…) in our namespace.
+
+    What ``uuid.uuid5`` computes (RFC 4122 4.3: SHA-1 of namespace and name, version 5, variant
+    10), without its UUID object, whose construction and str() cost 2.2 of its 3.5 µs; four
+    IDs an article. tests/test_warc.py checks it against uuid5.
+    """
+    h = bytearray(_sha1(_NAMESPACE_BYTES + "\n".join(parts).encode("utf-8")).digest()[:16])
+    h[6] = (h[6] & 0x0F) | 0x50  # version 5
+    h[8] = (h[8] & 0x3F) | 0x80  # variant RFC 4122
+    x = h.hex()
+    return f"<urn:uuid:{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}>"
 
 
 class WarcWriter:
