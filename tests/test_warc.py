@@ -9,16 +9,18 @@ import itertools
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import uuid
 import zlib
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import surt
 from conftest import SEEDS
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
@@ -32,6 +34,7 @@ from corpuskit.writers.warc import (
     Deflate,
     WarcLocation,
     WarcWriter,
+    _plain_surt,
     _record_id,
     _urlkey,
     check_warc,
@@ -381,6 +384,115 @@ def test_corpuskit_urns_are_their_own_surt_keys(kind, rest):
     """The shortcut: surt leaves urn:corpuskit:[0-9a-z:]* as it is."""
     urn = f"urn:corpuskit:{kind}{rest}"
     assert surt.surt(urn) == urn == _urlkey(urn)
+
+
+def surt_or_url(url: str) -> str:
+    """The key cdxj-indexer makes: surt's, the URL itself when surt fails."""
+    try:
+        return surt.surt(url)
+    except Exception:
+        return url
+
+
+def no_dns(host: str) -> list:
+    raise socket.gaierror("no lookups in tests")
+
+
+# Plain URLs (_plain_surt keys them) and, beside each condition of that shape, URLs just
+# outside it, which go through surt.
+PLAIN_URLS = [
+    "https://www.voachinese.com/a/COVID-us-military-20201008/5614779-s5278.html",
+    "https://www.dw.com/zh/%E5%AE%B6%E5%B1%9E:%20%E5%8D%B0/a-54062598",
+    "http://WWW2.Example.COM", "http://www.com/", "https://a_b.x-y.org/dir/?", "http://ww.a.b/x/",
+    "https://cn.ft.com/story/001088593?full=y", "http://a.b/?b=2&a=1&a&a=&=", "http://x.y/??&",
+    "http://a.b/x?q=%e4%b8%ad%20%0a%7F&p", "http://a.b/p;x=1/[a]{b}|c^d`e\\f\"g<h>i~!$*+,@:",
+    "http://1a.2/x", "http://a.b/x/.y./z.", "http://a.b/..x/...", "http://a.b/x?sessionid=1",
+]
+NOT_PLAIN_URLS = [
+    "HTTP://a.b/", "ftp://a.b/", "dns:a.b", "a.b/c", "http:/a.b/c", "http:///a.b", "//a.b/c",
+    "http://user@a.b/", "http://a.b:80/", "http://a.b:8080/x", "http://a.b:/", "http://a.b:x/",
+    "http://1.2.3.4/", "http://017.0.0.1/", "http://12345/", "http://1.2/", "http://a..b/",
+    "http://.a.b/", "http://a.b./", "http://[::1]/", "http://a%2Eb/", "http://\u4e2d.cn/",
+    "http://a.b/x#frag", "http://a.b/#", "http://a.b//x", "http://a.b/x//", "http://a.b/./x",
+    "http://a.b/x/../y", "http://a.b/x/.", "http://a.b/x/..", "http://a.b/%2E%2E/x",
+    "http://a.b/%41", "http://a.b/%2F", "http://a.b/%25", "http://a.b/%2541", "http://a.b/%",
+    "http://a.b/%g0", "http://a.b/x%2", "http://a.b/a b", "http://a.b/\u4e2d", "http://a.b/\tx",
+    "http://a.b/(s(abcdefghijklmnopqrstuvwx))/x.aspx",
+    "http://a.b/(abcdefghijklmnopqrstuvwx)/x.aspx",
+    "http://a.b/?jsessionid=0123456789abcdef0123456789abcdef",
+    "http://a.b/?PHPSESSID=0123456789abcdef0123456789abcdef&x=1",
+    "http://a.b/?sid=0123456789abcdef0123456789abcdef",
+    "http://a.b/?ASPSESSIONIDABCDEFGH=abcdefghijklmnopqrstuvwx", "http://a.b/?cfid=1&cftoken=2",
+    "http://a.b/?q=%3D", "http://a.b/?%26", "http://a.b/?q= x", " http://a.b/", "http://a.b/\n",
+    "http://http://a.b/", "https://https//a.b/", "http://a.b/\ud800", "", "filedesc://x",
+]
+
+
+@pytest.mark.parametrize("url", PLAIN_URLS + NOT_PLAIN_URLS)
+def test_url_keys_are_what_surt_makes(url):
+    with mock.patch("socket.gethostbyname_ex", no_dns):
+        assert _urlkey(url) == surt_or_url(url)
+    assert (_plain_surt(url) is not None) == (url in PLAIN_URLS)  # each is the case it names
+
+
+def test_seed_urls_take_the_shortcut_and_key_as_surt_does(inputs):
+    urls = [u for a, _ in inputs for u in (a.source_url, a.source.mirror_url) if u]
+    assert urls
+    for url in urls:
+        assert _plain_surt(url) == surt.surt(url)
+
+
+_PRINTABLE = "".join(map(chr, range(0x21, 0x7F)))
+# %XX of bytes surt escapes again (controls, space, "#", DEL, non-ASCII), mostly; of any byte
+_REESCAPED = [*range(0x21), 0x23, *range(0x7F, 0x100)]
+_HEX = st.one_of(*[st.sampled_from(_REESCAPED)] * 3, st.integers(0, 255)).flatmap(
+    lambda b: st.sampled_from([f"%{b:02X}", f"%{b:02x}"]))
+_PATH_SEGMENT = st.lists(st.one_of(
+    st.text(_PRINTABLE.translate(str.maketrans("", "", "#%?/")), min_size=1, max_size=4), _HEX),
+    max_size=3).map("".join)
+_QUERY_PART = st.lists(st.one_of(
+    st.text(_PRINTABLE.translate(str.maketrans("", "", "#%&=")), max_size=4), _HEX),
+    max_size=2).map("".join)
+_SESSION_IDS = ["jsessionid=" + "0f" * 16, "PHPSESSID=" + "0f" * 16, "sid=" + "aZ" * 16,
+                "ASPSESSIONIDABCDEFGH=" + "ab" * 12, "cfid=1&cftoken=2"]
+# near misses, put anywhere in a plain URL
+_ODD = ["%", "%2", "%g0", "%25", "%2541", "%41", "%2F", "%2e", "%3D", "#", "#x", " ", "\t",
+        "\n", "\x00", "é", "中", "\ud800", "/", "//", "/./", "/../", "/.", "/..", ".", "..", "(",
+        "/(abcdefghijklmnopqrstuvwx)/x.aspx", "/(S(abcdefghijklmnopqrstuvwx))/x.aspx",
+        ":", ":80", ":443", ":8080", "@", "u:p@", "[::1]", "?", "&", "=", "HTTP", "s", "http://",
+        "1.2.3.4", "0x7f", *_SESSION_IDS]
+
+
+@st.composite
+def urls(draw: st.DrawFn) -> str:
+    """Plain http(s) URLs (the shape _plain_surt keys) with none, one or more near misses
+    (`_ODD`) put in anywhere."""
+    scheme = draw(st.sampled_from(["http://", "https://"]))
+    www = draw(st.sampled_from(["", "", "www.", "WWW2.", "www02.", "ww.", "wwwx."]))
+    labels = draw(st.lists(st.text("abxyzXZ0189-_", min_size=1, max_size=5),
+                           min_size=1, max_size=3))
+    path = "".join("/" + s for s in draw(st.lists(_PATH_SEGMENT, max_size=4)))
+    path += draw(st.sampled_from(["", "", "/"]))
+    args = draw(st.none() | st.lists(st.one_of(
+        _QUERY_PART, st.tuples(_QUERY_PART, _QUERY_PART).map("=".join),
+        st.sampled_from(_SESSION_IDS)), max_size=4))
+    parts = [scheme + www + ".".join(labels), path, "" if args is None else "?" + "&".join(args)]
+    for _ in range(draw(st.sampled_from([0, 1, 1, 2]))):
+        i = draw(st.sampled_from([0, 1, 1, 2]))  # mostly in the path, where most conditions are
+        # at the end or anywhere (integers() alone favours the start)
+        anywhere = draw(st.integers(0, 9999)) % (len(parts[i]) + 1)
+        at = draw(st.sampled_from([len(parts[i]), anywhere]))
+        parts[i] = parts[i][:at] + draw(st.sampled_from(_ODD)) + parts[i][at:]
+    return "".join(parts)
+
+
+@given(st.one_of(urls(), st.text(max_size=40)))
+@settings(max_examples=3000)
+def test_url_keys_are_what_surt_makes_property(url):
+    """Hosts of digits and dots are IP addresses to surt, which resolves them: not here (they
+    never take the shortcut, and the lookup happens or not on both sides of the comparison)."""
+    with mock.patch("socket.gethostbyname_ex", no_dns):
+        assert _urlkey(url) == surt_or_url(url)
 
 
 # --- digests and checkers ----------------------------------------------------------------------

@@ -231,6 +231,58 @@ def _field(name: str, value: str) -> str:
 _URN_KEY = re.compile(r"urn:corpuskit:[0-9a-z:]*")
 
 
+# Plain http(s) URLs, keyed here rather than by surt, which is pure Python and builds objects
+# (~15 µs a URL, two URLs an article). On this shape each step of surt 0.3.1's default
+# canonicalisation does no more than `_plain_surt` does; tests/test_warc.py compares the two
+# (hypothesis over URL shapes on both sides of every condition, and the seeds' URLs). The shape:
+# a lower-case scheme, no user, port or fragment; a host of ASCII labels with one non-digit at
+# least (all digits and dots is an IP address to surt, which then resolves it); a path and query
+# of printable ASCII but "#" and "%", and escapes %XX only of bytes that surt's re-escaping
+# (quote with its safe set) escapes again: controls, space, "#", DEL and non-ASCII, not "%"
+# itself. Unescaping then re-escaping such a path gives it back with upper-case hex, which the
+# lower-casing that follows makes no difference.
+_ESCAPED = r"%(?:[01][0-9A-Fa-f]|2[03]|7[Ff]|[89A-Fa-f][0-9A-Fa-f])"
+_PLAIN_URL = re.compile(
+    r"https?://([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)"
+    rf"((?:/(?:[^\x00-\x20#%?\x7f-\U0010ffff]|{_ESCAPED})*)?)"
+    rf"(?:\?((?:[^\x00-\x20#%\x7f-\U0010ffff]|{_ESCAPED})*))?")
+_DIGITS_AND_DOTS = re.compile(r"[0-9.]+")
+_WWW = re.compile(r"www\d*\.")  # surt's massageHost: a leading www., www2. … goes
+# what surt's session-ID patterns need: a "(" in the path (…/(S(id))/….aspx) or these in the
+# query (jsessionid=, phpsessid=, sid=, ASPSESSIONIDxxxxxxxx=, cfid=…&cftoken=)
+_QUERY_SESSION = ("jsessionid=", "sid=", "aspsessionid", "cfid=")  # sid= in phpsessid=
+
+
+def _plain_surt(url: str) -> str | None:
+    """surt.surt(url) for a plain http(s) URL (see _PLAIN_URL); None for any other."""
+    m = _PLAIN_URL.fullmatch(url)
+    if m is None:
+        return None
+    host, path, query = m.groups()
+    # surt's path normalisation drops empty, "." and ".." segments (but a last empty one)
+    if ("(" in path or "//" in path or "/./" in path or "/../" in path
+            or path.endswith(("/.", "/.."))):
+        return None
+    if _DIGITS_AND_DOTS.fullmatch(host):
+        return None
+    host = host.lower()
+    www = _WWW.match(host)
+    if www is not None:
+        host = host[www.end():]
+    path = path.lower() or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path[:-1]
+    if not query:  # none, or an empty one ("…?"), which surt drops
+        return f"{','.join(reversed(host.split('.')))}){path}"
+    query = query.lower()
+    if any(s in query for s in _QUERY_SESSION):
+        return None
+    if len(query) > 1:  # surt's alphaReorderQuery: "&"-separated pairs, sorted
+        pairs = sorted(tuple(arg.split("=", 1)) for arg in query.split("&"))
+        query = "&".join("=".join(p) for p in pairs)
+    return f"{','.join(reversed(host.split('.')))}){path}?{query}"
+
+
 def _urlkey(url: str) -> str:
     """The CDXJ sort key of a URL, as cdxj-indexer makes it (SURT; the URL if SURT fails)."""
     if _URN_KEY.fullmatch(url):
@@ -240,6 +292,9 @@ def _urlkey(url: str) -> str:
 
 @lru_cache(maxsize=16)  # an article's page and text records share their URI
 def _surt_key(url: str) -> str:
+    key = _plain_surt(url)
+    if key is not None:
+        return key
     try:
         return surt.surt(url)
     except Exception:  # cdxj-indexer falls back the same way
