@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordbuilder import RecordBuilder
+from warcio.timeutils import iso_date_to_timestamp
 from zlib_ng import zlib_ng
 
 import corpuskit
@@ -36,6 +37,7 @@ from corpuskit.writers.warc import (
     WarcWriter,
     _plain_surt,
     _record_id,
+    _timestamp,
     _urlkey,
     check_warc,
     conversion_text,
@@ -344,6 +346,27 @@ def test_default_deflate_is_isal_level_2(inputs):
 def test_deflate_out_of_range_is_refused(library, level):
     with pytest.raises(ValueError, match=r"(level|library) must be"):
         Deflate(library, level)
+
+
+def outcome(fn, *args) -> str:
+    """What fn returns, or the type and message of what it raises."""
+    try:
+        return fn(*args)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+@given(st.one_of(
+    st.datetimes().map(lambda d: warc_date(d.isoformat() + "Z")),
+    st.datetimes().map(lambda d: warc_date(d.isoformat(timespec="microseconds") + "1Z")),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{0,3})?Z?",
+                  fullmatch=True),
+    st.sampled_from(["0999-12-31T23:59:59Z", "1000-01-01T00:00:00Z", "2024-02-29T00:00:00Z",
+                     "2023-02-29T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T23:59:60Z",
+                     "2024-13-01T00:00:00Z", "2024-00-10T00:00:00Z", "2024-01-01T00:00:00.Z",
+                     "\u0662024-01-01T00:00:00Z", "2024-01-01T00:00:00+01:00"])))
+def test_timestamps_are_warcios(date):
+    assert outcome(_timestamp, date) == outcome(iso_date_to_timestamp, date)
 
 
 # --- record IDs and index keys -----------------------------------------------------------------
