@@ -171,7 +171,7 @@ def parse_byline(text: str) -> dict[str, list[str]] | None:
     first = text[:1]
     if first and not (first in _BYLINE_FIRST or first in _BYLINE_STRIPPED or first.isspace()):
         return None  # the stripped text starts with it (or is empty): no label there
-    text = text.strip().strip("（()）").rstrip("#").strip()
+    text = text.strip().strip(_BYLINE_STRIPPED).rstrip("#").strip()
     if len(text) > 120 or not _LABELLED.match(text):
         return None
     pieces = _LABELLED.split(text)
