@@ -417,8 +417,28 @@ def surt_or_url(url: str) -> str:
         return url
 
 
-def no_dns(host: str) -> list:
-    raise socket.gaierror("no lookups in tests")
+def numeric_resolver(host: str | bytes) -> tuple:
+    """gethostbyname_ex as glibc answers a name of digits and dots: no network, inet_aton's
+    reading of it, or not found."""
+    if isinstance(host, bytes):  # as surt passes it
+        host = host.decode("ascii")
+    try:
+        return host, [], [socket.inet_ntoa(socket.inet_aton(host))]
+    except OSError:
+        raise socket.gaierror(f"{host}: not found") from None
+
+
+def no_resolver(host: str) -> tuple:
+    raise AssertionError(f"the resolver was asked for {host!r}")
+
+
+def urlkey_offline(url: str) -> tuple[str, str]:
+    """_urlkey(url) with the resolver forbidden, and surt's key (cdxj-indexer's) with a resolver
+    that answers numeric names as glibc does."""
+    with mock.patch("socket.gethostbyname_ex", no_resolver):
+        ours = _urlkey(url)
+    with mock.patch("socket.gethostbyname_ex", numeric_resolver):
+        return ours, surt_or_url(url)
 
 
 # Plain URLs (_plain_surt keys them) and, beside each condition of that shape, URLs just
@@ -451,10 +471,24 @@ NOT_PLAIN_URLS = [
 ]
 
 
+@pytest.mark.parametrize("url, key", [
+    ("http://1.2.3.4:8080/p?b=1&a=2", "4,3,2,1:8080)/p?a=2&b=1"),
+    ("http://017.0.0.1/x", "1,0,0,15)/x"),  # octal, read as inet_aton reads it
+    ("http://1.2/", "2,0,0,1)/"),  # a short form: 1.0.0.2
+    ("http://12345/", "57,48,0,0)/"),  # one number: its four bytes
+    ("http://300.1.1.1/a", "1,1,1,300)/a"),  # no address: the host as it is, not a DNS query
+])
+def test_ip_hosts_are_keyed_without_the_resolver(url, key):
+    resolve = surt.GoogleURLCanonicalizer.attemptIPFormats
+    with mock.patch("socket.gethostbyname_ex", no_resolver):
+        assert _urlkey(url) == key
+    assert surt.GoogleURLCanonicalizer.attemptIPFormats is resolve  # surt put back as it was
+
+
 @pytest.mark.parametrize("url", PLAIN_URLS + NOT_PLAIN_URLS)
 def test_url_keys_are_what_surt_makes(url):
-    with mock.patch("socket.gethostbyname_ex", no_dns):
-        assert _urlkey(url) == surt_or_url(url)
+    ours, theirs = urlkey_offline(url)
+    assert ours == theirs
     assert (_plain_surt(url) is not None) == (url in PLAIN_URLS)  # each is the case it names
 
 
@@ -512,10 +546,10 @@ def urls(draw: st.DrawFn) -> str:
 @given(st.one_of(urls(), st.text(max_size=40)))
 @settings(max_examples=3000)
 def test_url_keys_are_what_surt_makes_property(url):
-    """Hosts of digits and dots are IP addresses to surt, which resolves them: not here (they
-    never take the shortcut, and the lookup happens or not on both sides of the comparison)."""
-    with mock.patch("socket.gethostbyname_ex", no_dns):
-        assert _urlkey(url) == surt_or_url(url)
+    """Hosts of digits and dots are IP addresses to surt, which asks the resolver about them;
+    _urlkey never does, and keys them as surt does with glibc's resolver."""
+    ours, theirs = urlkey_offline(url)
+    assert ours == theirs
 
 
 # --- digests and checkers ----------------------------------------------------------------------

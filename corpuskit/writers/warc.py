@@ -33,7 +33,9 @@ import io
 import json
 import os
 import re
+import socket
 import struct
+import threading
 import uuid
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -44,6 +46,7 @@ from typing import Any, BinaryIO
 
 import isal
 import surt
+import surt.GoogleURLCanonicalizer
 from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
@@ -314,10 +317,39 @@ def _surt_key(url: str) -> str:
     key = _plain_surt(url)
     if key is not None:
         return key
-    try:
-        return surt.surt(url)
-    except Exception:  # cdxj-indexer falls back the same way
-        return url
+    with _surt_lock:
+        resolve = surt.GoogleURLCanonicalizer.attemptIPFormats
+        surt.GoogleURLCanonicalizer.attemptIPFormats = _numeric_ip
+        try:
+            return surt.surt(url)
+        except Exception:  # cdxj-indexer falls back the same way
+            return url
+        finally:
+            surt.GoogleURLCanonicalizer.attemptIPFormats = resolve
+
+
+# surt's attemptIPFormats hands a host of digits and dots (1.2.3.4, 017.0.0.1, 1.2, 300.1.1.1)
+# to socket.gethostbyname_ex, that is to the machine's resolver: glibc's answers such names
+# itself, others may ask DNS, so the key could take a network query and depend on the machine.
+# _surt_key swaps in this offline copy while it calls surt (under a lock, and put back after, so
+# other users of surt in the process are not changed). It answers as glibc's resolver does:
+# inet_aton's reading of the address (octal parts, short forms) or, when inet_aton rejects it,
+# nothing, as for a failed lookup, and the host stays as it is.
+_surt_lock = threading.Lock()
+
+
+def _numeric_ip(host: bytes | None) -> bytes | None:
+    if not host:
+        return None
+    if host.isdigit():  # as surt: the low four bytes of the number
+        return socket.inet_ntoa(struct.pack(">L", int(host) & 0xFFFFFFFF)).encode("ascii")
+    GoogleURLCanonicalizer = surt.GoogleURLCanonicalizer
+    if GoogleURLCanonicalizer.DECIMAL_IP.match(host) or GoogleURLCanonicalizer.OCTAL_IP.match(host):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(host.decode("ascii"))).encode("ascii")
+        except (OSError, UnicodeDecodeError):
+            return None
+    return None
 
 
 @lru_cache(maxsize=64)  # a handful of Content-Types
