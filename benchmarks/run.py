@@ -31,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+import timeit
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -140,6 +141,15 @@ def floor(files: list[str], workers: int) -> dict:
             list(pool.map(_floor_chunk, chunks))
     seconds = time.perf_counter() - t
     return {"seconds": round(seconds, 2), "captures_per_s": round(len(files) / seconds)}
+
+
+def reference_ms() -> float:
+    """This machine's speed now: the best of five runs of a fixed pure-Python loop, in ms.
+
+    The machine is shared, and its speed has been seen to change by 2× within a day with the
+    load average near zero (a virtual machine's host is busy elsewhere); results from runs
+    whose reference differs are compared after scaling by it."""
+    return round(min(timeit.repeat("sum(range(1_000_000))", number=1, repeat=5)) * 1e3, 1)
 
 
 # --- pack, verify, validate ------------------------------------------------------------------
@@ -311,7 +321,8 @@ def main() -> None:
         "git": _git_rev(), "python": platform.python_version(),
         "machine": {"cpus": os.cpu_count(), "affinity": len(os.sched_getaffinity(0)),
                     "platform": platform.platform()},
-        "load_before": os.getloadavg(), "pack_args": args.pack_args, "runs": [], "checks": [],
+        "load_before": os.getloadavg(), "reference_ms_before": reference_ms(),
+        "pack_args": args.pack_args, "runs": [], "checks": [],
     }
     for n in sizes:
         path = corpus(n, args.corpora, args.seed)
@@ -336,6 +347,7 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(out, ignore_errors=True)
     doc["load_after"] = os.getloadavg()
+    doc["reference_ms_after"] = reference_ms()
     args.results.mkdir(parents=True, exist_ok=True)
     name = args.results / f"{doc['date'].replace(':', '')}.json"
     name.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 import lxml.html
+from run import reference_ms  # benchmarks/ is the script's directory, first on sys.path
 
 from corpuskit import formats
 from corpuskit.data import Article
@@ -146,7 +147,7 @@ def measure(corpus: Path, limit: int | None, deflate: Deflate) -> dict:
         "extraction_us": round(us["extract"] + us["validate"], 1), "pack_us": round(ours, 1),
         "total_us": round(sum(us.values()), 1),
         "python": platform.python_version(), "cpus": os.cpu_count(),
-        "load": os.getloadavg()[0],
+        "load": os.getloadavg()[0], "reference_ms": reference_ms(),
     }
 
 
@@ -185,7 +186,7 @@ def levels(corpus: Path, limit: int | None) -> dict:
             out[level] = {"us": round(min(us, best)), "bytes": round(buf.tell() / len(seen))}
     return {"articles": len(pairs), "raw_bytes_per_article":
             round(sum(len(r) for _, r, _ in pairs) / len(pairs)), "levels": out,
-            "load": os.getloadavg()[0]}
+            "load": os.getloadavg()[0], "reference_ms": reference_ms()}
 
 
 def extract_parts(corpus: Path, limit: int | None) -> dict:
@@ -251,7 +252,8 @@ def extract_parts(corpus: Path, limit: int | None) -> dict:
     us = {k: round(v / len(raws) * 1e6, 1) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])}
     us["adapters' own"] = round(total / len(raws) * 1e6 - sum(us.values()), 1)
     return {"captures": len(raws), "us_per_capture": us,
-            "total_us": round(total / len(raws) * 1e6, 1), "load": os.getloadavg()[0]}
+            "total_us": round(total / len(raws) * 1e6, 1), "load": os.getloadavg()[0],
+            "reference_ms": reference_ms()}
 
 
 def main() -> None:
@@ -271,7 +273,7 @@ def main() -> None:
         for k, v in r["us_per_capture"].items():
             print(f"{k:>18} {v:8.1f} µs")
         print(f"extraction {r['total_us']:.0f} µs per capture ({r['captures']} captures, "
-              f"load {r['load']:.1f})")
+              f"load {r['load']:.1f}, reference {r['reference_ms']} ms)")
         if args.json:
             args.json.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
         return
@@ -290,7 +292,8 @@ def main() -> None:
         print(f"{k:>10} {v:9.1f} µs")
     print(f"floor {r['floor_us']:.0f} µs, extraction {r['extraction_us']:.0f} µs, pack "
           f"{r['pack_us']:.0f} µs; total {r['total_us']:.0f} µs per capture "
-          f"({r['captures']} captures, {r['articles']} articles, load {r['load']:.1f})")
+          f"({r['captures']} captures, {r['articles']} articles, load {r['load']:.1f}, "
+          f"reference {r['reference_ms']} ms)")
     if args.json:
         args.json.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
     sys.stdout.flush()
