@@ -147,8 +147,9 @@ def reference_ms() -> float:
     """This machine's speed now: the best of five runs of a fixed pure-Python loop, in ms.
 
     The machine is shared, and its speed has been seen to change by 2× within a day with the
-    load average near zero (a virtual machine's host is busy elsewhere); results from runs
-    whose reference differs are compared after scaling by it."""
+    load average near zero (a virtual machine's host is busy elsewhere). The loop flags such a
+    spell without measuring it (a pack slows more than the loop): compare runs only when their
+    references agree within a few per cent."""
     return round(min(timeit.repeat("sum(range(1_000_000))", number=1, repeat=5)) * 1e3, 1)
 
 
