@@ -343,8 +343,8 @@ def _numeric_ip(host: bytes | None) -> bytes | None:
         return None
     if host.isdigit():  # as surt: the low four bytes of the number
         return socket.inet_ntoa(struct.pack(">L", int(host) & 0xFFFFFFFF)).encode("ascii")
-    GoogleURLCanonicalizer = surt.GoogleURLCanonicalizer
-    if GoogleURLCanonicalizer.DECIMAL_IP.match(host) or GoogleURLCanonicalizer.OCTAL_IP.match(host):
+    canonicalizer = surt.GoogleURLCanonicalizer  # its own patterns for an address's shape
+    if canonicalizer.DECIMAL_IP.match(host) or canonicalizer.OCTAL_IP.match(host):
         try:
             return socket.inet_ntoa(socket.inet_aton(host.decode("ascii"))).encode("ascii")
         except (OSError, UnicodeDecodeError):
