@@ -1,0 +1,148 @@
+"""Instructions per capture, counted by Valgrind: a cost that does not move with the machine.
+
+    python benchmarks/instructions.py CORPUS [--limit 100] [--stage extract|pack] [--json F]
+
+This machine's speed moves by up to 2x within a day (docs/performance.md), so a change worth a
+few per cent cannot be told from a slow spell by timing it. Valgrind's cachegrind, with its
+cache simulation off, counts the instructions a program runs instead: the same count from run
+to run whatever the host is doing, so two revisions can be compared at any time of day.
+
+Two runs are counted in child processes, each under ``valgrind --tool=cachegrind
+--cache-sim=no`` with ``PYTHONHASHSEED=0`` and one BLAS thread: one over every other capture
+of 2 × ``--limit`` spread over the corpus (its folders are its outlets), one over all of them.
+The difference, divided by ``--limit``, is what one more capture costs: the start-up, the
+imports and what is loaded on first use (the language model, the Public Suffix List) are paid
+by both runs and cancel out. Stages:
+
+- ``extract``: `pipeline.extract_capture` (detect the layout, extract, validate), which is what
+  a pack's workers do for each capture before spilling it;
+- ``pack``: `corpuskit.pack` with one worker, end to end (extraction, spill, fold, Parquet,
+  WARC, CDXJ, manifest, card, checksums). Under 256 files a one-worker pack runs its tasks in
+  this process; the worker it forks at the start is counted too, and cancels out like the
+  start-up (a forked child's count includes what its parent ran before the fork).
+
+An instruction count is not a time: it does not see cache misses or a busy host's memory
+traffic, which slow a pack more than a pure loop. The targets are judged by the wall-clock
+figures of ``run.py``; this script is for telling whether a change to the code made the work
+smaller. Valgrind runs the program ~50x slower: with the default, 100 captures, ``extract``
+takes ~40 s and ``pack`` ~75 s, most of it the two start-ups. Two runs of the same code agree
+within 0.1%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+_IREFS = re.compile(r"^==\d+== I\s+refs:\s+([\d,]+)", re.M)
+
+
+def spread(corpus: Path, count: int) -> list[Path]:
+    """``count`` files spread evenly over the corpus, in path order (as stages.py picks them)."""
+    from corpuskit.sources import iter_paths
+
+    files = [f for f, _ in iter_paths([corpus])]
+    if count < len(files):
+        files = [files[i * len(files) // count] for i in range(count)]
+    return files
+
+
+def child(stage: str, list_file: Path) -> None:
+    """What one counted run does: the stage over the files named in ``list_file``."""
+    root, *names = list_file.read_text(encoding="utf-8").splitlines()
+    files = [Path(name) for name in names]
+    if stage == "extract":
+        from corpuskit.pipeline import extract_capture, warm_up
+        from corpuskit.sources import read_capture
+
+        warm_up()
+        for f in files:
+            extract_capture(read_capture(f, Path(root)))  # paths as a pack stores them
+    else:
+        from corpuskit import pack
+
+        with tempfile.TemporaryDirectory() as tmp:
+            pack(files, Path(tmp) / "release", workers=1)
+
+
+def count(stage: str, root: Path, files: list[Path]) -> int:
+    """Instructions of one child run over ``files`` under ``root`` (summed over any processes
+    it forks)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        list_file = Path(tmp) / "files.txt"
+        list_file.write_text("".join(f"{f}\n" for f in [root, *files]), encoding="utf-8")
+        cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--trace-children=yes",
+               f"--cachegrind-out-file={tmp}/cachegrind.%p", sys.executable, __file__,
+               "--child", stage, str(list_file)]
+        # numpy's OpenBLAS starts a thread pool whose threads spin while idle: under valgrind
+        # (which runs one thread at a time) their spinning made the count vary by ~1.5%
+        # between identical runs; with one thread it repeats to within ~10,000 in 6.5 billion
+        env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        sys.exit(f"valgrind run failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    found = _IREFS.findall(done.stderr)
+    if not found:
+        sys.exit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
+    return sum(int(n.replace(",", "")) for n in found)
+
+
+def _git_rev() -> str | None:
+    try:
+        return subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", type=Path, nargs="?")
+    ap.add_argument("--limit", type=int, default=100, help="captures counted (default 100)")
+    ap.add_argument("--stage", choices=("extract", "pack"), default="extract")
+    ap.add_argument("--json", type=Path, help="also write the result here")
+    ap.add_argument("--child", nargs=2, metavar=("STAGE", "LIST"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
+    if args.corpus is None:
+        ap.error("the corpus folder is required")
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is not installed (Debian: apt-get install valgrind)")
+    files = spread(args.corpus, 2 * args.limit)
+    half = files[::2]
+    if len(files) - len(half) < 1:
+        sys.exit(f"{args.corpus}: too few captures to count")
+    started = time.monotonic()
+    base = count(args.stage, args.corpus, half)
+    full = count(args.stage, args.corpus, files)
+    extra = len(files) - len(half)
+    result = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "git": _git_rev(), "python": platform.python_version(), "machine": platform.machine(),
+        "corpus": str(args.corpus), "stage": args.stage, "captures": extra,
+        "instructions_base": base, "instructions_full": full,
+        "instructions_per_capture": round((full - base) / extra),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    print(f"{args.stage}: {result['instructions_per_capture']:,} instructions per capture "
+          f"({extra} captures; {result['seconds']} s under valgrind)")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
