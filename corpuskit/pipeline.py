@@ -33,7 +33,6 @@ from .schema import ValidationIssue, validate
 from .sources import (
     Capture,
     iter_paths,
-    looks_binary,
     printable_path,
     read_capture,
     relative_path,
@@ -145,7 +144,7 @@ def _precheck(capture: Capture, limits: Limits) -> Outcome | None:
                        message=f"{len(raw)} bytes, over the limit of {limits.max_bytes}")
     if not raw.strip():
         return Outcome(capture, reason="empty", message="the file is empty")
-    if looks_binary(raw):
+    if capture.binary:
         return Outcome(capture, reason="binary", message="the file is binary, not a text capture")
     return None
 

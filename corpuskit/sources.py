@@ -421,6 +421,12 @@ class Capture:
     def decoded(self) -> Decoded:
         return decode(self.raw)
 
+    @cached_property
+    def binary(self) -> bool:
+        """`looks_binary` of the bytes, decided once: the pipeline's precheck and the layout
+        detection both ask (each asking scanned the first 8 KB, ~1% of an extraction)."""
+        return looks_binary(self.raw)
+
     @property
     def text(self) -> str:
         return self.decoded.text

@@ -12,7 +12,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..assemble import ExtractionError
-from ..sources import Capture, looks_binary
+from ..sources import Capture
 from . import feed, html, mirror, records
 
 ADAPTERS: tuple[ModuleType, ...] = (records, feed, mirror, html)
@@ -23,7 +23,7 @@ def detect(capture: Capture) -> ModuleType:
     raw = capture.raw
     if not raw.strip():
         raise ExtractionError("empty", "the file is empty")
-    if looks_binary(raw):  # a stray NUL in a text capture is cleaned, not a reason to reject
+    if capture.binary:  # a stray NUL in a text capture is cleaned, not a reason to reject
         raise ExtractionError("binary", "the file is binary, not a text capture")
     head = capture.text[:65536]
     for adapter in ADAPTERS:
