@@ -1,6 +1,6 @@
 """Instructions per capture, counted by Valgrind: a cost that does not move with the machine.
 
-    python benchmarks/instructions.py CORPUS [--limit 100] [--stage extract|pack] [--json F]
+    python benchmarks/instructions.py CORPUS [--limit N] [--stage extract|pack] [--json F]
 
 This machine's speed moves by up to 2x within a day (docs/performance.md), so a change worth a
 few per cent cannot be told from a slow spell by timing it. Valgrind's cachegrind, with its
@@ -17,16 +17,26 @@ by both runs and cancel out. Stages:
 - ``extract``: `pipeline.extract_capture` (detect the layout, extract, validate), which is what
   a pack's workers do for each capture before spilling it;
 - ``pack``: `corpuskit.pack` with one worker, end to end (extraction, spill, fold, Parquet,
-  WARC, CDXJ, manifest, card, checksums). Under 256 files a one-worker pack runs its tasks in
-  this process; the worker it forks at the start is counted too, and cancels out like the
-  start-up (a forked child's count includes what its parent ran before the fork).
+  WARC, CDXJ, manifest, card, checksums), its processes' counts summed. From 256 files on, a
+  one-worker pack runs its tasks in a forked worker, as large packs do (below that, in its own
+  process); a forked child's count includes what its parent ran before the fork, which cancels
+  out like the start-up.
+
+Compare counts over the same captures only (the same corpus and ``--limit``): how many
+instructions a capture takes depends on the capture far more than how long it takes, since a
+large page's extra work is mostly in C loops that run many instructions a cycle. The default,
+1,000 captures (2,000 spread), matches the 10,000-capture corpus in size and in time per
+capture; 100 captures picked smaller pages (5.3 against 8.4 KB on average) and counted 4.9
+million instructions a capture where 300 counted 8.0 million, for 5% more time. A pack also
+folds its articles in 64 groups, each written as its own segment: with a few hundred captures
+some groups are empty in the smaller run and not in the larger, and the cost of writing a
+segment leaks into the difference.
 
 An instruction count is not a time: it does not see cache misses or a busy host's memory
 traffic, which slow a pack more than a pure loop. The targets are judged by the wall-clock
 figures of ``run.py``; this script is for telling whether a change to the code made the work
-smaller. Valgrind runs the program ~50x slower: with the default, 100 captures, ``extract``
-takes ~40 s and ``pack`` ~75 s, most of it the two start-ups. Two runs of the same code agree
-within 0.1%.
+smaller. Valgrind runs the program ~50x slower: with the default ``extract`` takes about
+1.5 minutes and ``pack`` about 3.5. Two runs of the same code agree within 0.1%.
 """
 
 from __future__ import annotations
@@ -110,7 +120,8 @@ def _git_rev() -> str | None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", type=Path, nargs="?")
-    ap.add_argument("--limit", type=int, default=100, help="captures counted (default 100)")
+    ap.add_argument("--limit", type=int, default=1000,
+                    help="captures counted (default 1000)")
     ap.add_argument("--stage", choices=("extract", "pack"), default="extract")
     ap.add_argument("--json", type=Path, help="also write the result here")
     ap.add_argument("--child", nargs=2, metavar=("STAGE", "LIST"), help=argparse.SUPPRESS)
