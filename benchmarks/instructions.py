@@ -54,18 +54,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from run import git_rev, spread  # benchmarks/ is the script's directory, first on sys.path
+
 _IREFS = re.compile(r"^==\d+== I\s+refs:\s+([\d,]+)", re.M)
-
-
-def spread(corpus: Path, count: int) -> list[Path]:
-    """``count`` files spread evenly over the corpus, in path order (as stages.py picks them)."""
-    from corpuskit.sources import iter_paths
-
-    files = [f for f, _ in iter_paths([corpus])]
-    if count < len(files):
-        files = [files[i * len(files) // count] for i in range(count)]
-    return files
 
 
 def child(stage: str, list_file: Path) -> None:
@@ -109,14 +100,6 @@ def count(stage: str, root: Path, files: list[Path]) -> int:
     return sum(int(n.replace(",", "")) for n in found)
 
 
-def _git_rev() -> str | None:
-    try:
-        return subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", type=Path, nargs="?")
@@ -143,7 +126,7 @@ def main() -> None:
     extra = len(files) - len(half)
     result = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "git": _git_rev(), "python": platform.python_version(), "machine": platform.machine(),
+        "git": git_rev(), "python": platform.python_version(), "machine": platform.machine(),
         "corpus": str(args.corpus), "stage": args.stage, "captures": extra,
         "instructions_base": base, "instructions_full": full,
         "instructions_per_capture": round((full - base) / extra),

@@ -143,6 +143,18 @@ def floor(files: list[str], workers: int) -> dict:
     return {"seconds": round(seconds, 2), "captures_per_s": round(len(files) / seconds)}
 
 
+def spread(corpus: Path, count: int | None) -> list[Path]:
+    """``count`` capture files spread evenly over the corpus, in path order (its folders are
+    its outlets, so the first ``count`` would be a few outlets only); all of them when
+    ``count`` is None or not smaller. Used by stages.py and instructions.py alike."""
+    from corpuskit.sources import iter_paths  # the pack itself runs in a child process
+
+    files = [f for f, _ in iter_paths([corpus])]
+    if count and count < len(files):
+        files = [files[i * len(files) // count] for i in range(count)]
+    return files
+
+
 def reference_ms() -> float:
     """This machine's speed now: the best of five runs of a fixed pure-Python loop, in ms.
 
@@ -283,7 +295,7 @@ def _files(path: Path) -> list[str]:
     return sorted(str(p) for p in path.rglob("*") if p.is_file())
 
 
-def _git_rev() -> str | None:
+def git_rev() -> str | None:
     try:
         return subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
                               capture_output=True, text=True, check=True).stdout.strip()
@@ -324,7 +336,7 @@ def main() -> None:
     args.corpora.mkdir(parents=True, exist_ok=True)
     doc = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "git": _git_rev(), "python": platform.python_version(),
+        "git": git_rev(), "python": platform.python_version(),
         "machine": {"cpus": os.cpu_count(), "affinity": len(os.sched_getaffinity(0)),
                     "platform": platform.platform()},
         "load_before": os.getloadavg(), "reference_ms_before": reference_ms(),

@@ -37,12 +37,12 @@ import time
 from pathlib import Path
 
 import lxml.html
-from run import reference_ms  # benchmarks/ is the script's directory, first on sys.path
+from run import reference_ms, spread  # benchmarks/ is the script's directory, first on sys.path
 
 from corpuskit import formats
 from corpuskit.data import Article
 from corpuskit.schema import is_valid
-from corpuskit.sources import Capture, decode, iter_paths
+from corpuskit.sources import Capture, decode
 from corpuskit.writers.cdxj import sort_cdxj
 from corpuskit.writers.parquet import (
     ShardWriter,
@@ -67,9 +67,7 @@ def _time(stages: dict[str, float], name: str, fn, items):
 
 
 def measure(corpus: Path, limit: int | None, deflate: Deflate) -> dict:
-    files = [f for f, _ in iter_paths([corpus])]
-    if limit and limit < len(files):  # spread over the corpus: its folders are its outlets
-        files = [files[i * len(files) // limit] for i in range(limit)]
+    files = spread(corpus, limit)
     n = len(files)
     st: dict[str, float] = {}
 
@@ -154,9 +152,7 @@ def measure(corpus: Path, limit: int | None, deflate: Deflate) -> dict:
 def levels(corpus: Path, limit: int | None) -> dict:
     """CPU µs and bytes per article of the WARC records for every deflate library and level
     (best of 3), keyed ``library:level``."""
-    files = [f for f, _ in iter_paths([corpus])]
-    if limit and limit < len(files):
-        files = [files[i * len(files) // limit] for i in range(limit)]
+    files = spread(corpus, limit)
     pairs = []
     for f in files:
         raw = f.read_bytes()
@@ -202,9 +198,7 @@ def extract_parts(corpus: Path, limit: int | None) -> dict:
     from corpuskit import blocks, language
     from corpuskit.formats import feed, html, mirror
 
-    files = [f for f, _ in iter_paths([corpus])]
-    if limit and limit < len(files):
-        files = [files[i * len(files) // limit] for i in range(limit)]
+    files = spread(corpus, limit)
     raws = [(f, f.read_bytes()) for f in files]
     spent: collections.Counter[str] = collections.Counter()
     stack: list[float] = []  # time of nested timed calls, subtracted from their callers
