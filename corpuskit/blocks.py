@@ -187,6 +187,10 @@ class _Walker:
         self.block_stack: list[tuple[lxml.etree._Element, str, str]] = []
         self.section: str | None = None
         self.all_links: list[Link] = []
+        # whether the fragment holds any image or player at all: without one, no element can
+        # be a captioned image or embed, and the caption test of each element's next sibling
+        # (~20 a capture, more than half in fragments without media) is skipped
+        self.media = True
 
     # -- paragraph buffer ------------------------------------------------------------
     def flush(self) -> None:
@@ -284,11 +288,12 @@ class _Walker:
         children = list(el)
         count = len(children)
         tags = [c.tag for c in children]  # lxml makes a new str at each .tag: read them once
+        media = self.media
         i = 0
         while i < count:
             child = children[i]
             child_tag = tags[i]
-            captioned = (i + 1 < count and child_tag in _CAPTIONABLE
+            captioned = (media and i + 1 < count and child_tag in _CAPTIONABLE
                          and _is_caption(children[i + 1], tags[i + 1]))
             if captioned and child_tag in ("video", "iframe", "audio"):
                 # VOA: <video …></video><div><small>caption</small></div>
@@ -428,6 +433,7 @@ class _Walker:
 
 
 # Tags an element must have for a following caption to be its own (see _Walker.walk).
+_MEDIA_TAGS = ("img", "video", "iframe", "audio")
 _CAPTIONABLE = frozenset({"video", "iframe", "audio", "img", "div", "picture", "span", "a", "p"})
 
 
@@ -483,6 +489,7 @@ def html_to_blocks(html: str | lxml.etree._Element) -> tuple[list[Block], list[L
     """Blocks of an HTML fragment, and every link met (for tags and related-link detection)."""
     root = parse_fragment(html) if isinstance(html, str) else html
     walker = _Walker()
+    walker.media = next(root.iter(*_MEDIA_TAGS), None) is not None
     walker.walk(root)
     walker.flush()
     return walker.blocks, walker.all_links
