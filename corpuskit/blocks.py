@@ -243,41 +243,42 @@ class _Walker:
         cls = el.get("class") or ""
         if cls and _HIDDEN_CLASS.search(cls):  # is_hidden(el)
             return
-        if tag == "img":
-            self.flush()
-            self.image(el, caption=None)
-            return
-        if tag == "br":
-            self.buf.append(_BR)
-            return
-        if tag in ("iframe", "video", "audio"):
-            self.flush()
-            self.embed(el)
-            return
-        if tag == "time" and el.get("datetime"):
-            # a machine-readable date shown with the article (VOA, BBC): a date, not prose
-            self.flush()
-            self.blocks.append(Block(kind="time", text=el.get("datetime", "").strip(),
-                                     section=self.section))
-            return
-        if tag == "blockquote" and "twitter" in cls:  # twitter-tweet too
-            self.flush()
-            self.tweet(el)
-            return
-        if tag == "div" and "social-embed" in cls and self._social_embed(el):
-            return
-        if tag == "figure" or (tag == "div" and self._is_captioned_image_div(el)):
-            self.flush()
-            self.figure(el)
-            return
-        if tag == "a" or tag == "ok":
-            href = (el.get("href") or "").strip()
-            text = element_text(el)
-            if href:
-                link = Link(href, text)
-                self.links.append(link)
-                self.all_links.append(link)
-                self.link_chars += len(text)
+        if tag in _SPECIAL_TAGS:  # one set lookup for the rest (<p>, half the elements)
+            if tag == "img":
+                self.flush()
+                self.image(el, caption=None)
+                return
+            if tag == "br":
+                self.buf.append(_BR)
+                return
+            if tag in ("iframe", "video", "audio"):
+                self.flush()
+                self.embed(el)
+                return
+            if tag == "time" and el.get("datetime"):
+                # a machine-readable date shown with the article (VOA, BBC): a date, not prose
+                self.flush()
+                self.blocks.append(Block(kind="time", text=el.get("datetime", "").strip(),
+                                         section=self.section))
+                return
+            if tag == "blockquote" and "twitter" in cls:  # twitter-tweet too
+                self.flush()
+                self.tweet(el)
+                return
+            if tag == "div" and "social-embed" in cls and self._social_embed(el):
+                return
+            if tag == "figure" or (tag == "div" and self._is_captioned_image_div(el)):
+                self.flush()
+                self.figure(el)
+                return
+            if tag == "a" or tag == "ok":
+                href = (el.get("href") or "").strip()
+                text = element_text(el)
+                if href:
+                    link = Link(href, text)
+                    self.links.append(link)
+                    self.all_links.append(link)
+                    self.link_chars += len(text)
         is_block = tag in BLOCK_TAGS
         if is_block:
             self.flush()
@@ -286,36 +287,37 @@ class _Walker:
         if text:
             self.buf.append(text)
         children = list(el)
-        count = len(children)
-        tags = [c.tag for c in children]  # lxml makes a new str at each .tag: read them once
-        media = self.media
-        i = 0
-        while i < count:
-            child = children[i]
-            child_tag = tags[i]
-            captioned = (media and i + 1 < count and child_tag in _CAPTIONABLE
-                         and _is_caption(children[i + 1], tags[i + 1]))
-            if captioned and child_tag in ("video", "iframe", "audio"):
-                # VOA: <video …></video><div><small>caption</small></div>
-                self.flush()
-                self.embed(child, caption=element_text(children[i + 1]))
-                if children[i + 1].tail:
-                    self.buf.append(children[i + 1].tail)
-                i += 2
-                continue
-            img = _single_image(child, child_tag) if captioned else None
-            if img is not None:
-                self.flush()
-                self.image(img, caption=element_text(children[i + 1]))
-                if children[i + 1].tail:
-                    self.buf.append(children[i + 1].tail)
-                i += 2
-                continue
-            self.walk(child, child_tag)
-            tail = child.tail
-            if tail:
-                self.buf.append(tail)
-            i += 1
+        if children:  # most elements (three in four) are leaves
+            count = len(children)
+            tags = [c.tag for c in children]  # lxml makes a new str at each .tag: read them once
+            media = self.media
+            i = 0
+            while i < count:
+                child = children[i]
+                child_tag = tags[i]
+                captioned = (media and i + 1 < count and child_tag in _CAPTIONABLE
+                             and _is_caption(children[i + 1], tags[i + 1]))
+                if captioned and child_tag in ("video", "iframe", "audio"):
+                    # VOA: <video …></video><div><small>caption</small></div>
+                    self.flush()
+                    self.embed(child, caption=element_text(children[i + 1]))
+                    if children[i + 1].tail:
+                        self.buf.append(children[i + 1].tail)
+                    i += 2
+                    continue
+                img = _single_image(child, child_tag) if captioned else None
+                if img is not None:
+                    self.flush()
+                    self.image(img, caption=element_text(children[i + 1]))
+                    if children[i + 1].tail:
+                        self.buf.append(children[i + 1].tail)
+                    i += 2
+                    continue
+                self.walk(child, child_tag)
+                tail = child.tail
+                if tail:
+                    self.buf.append(tail)
+                i += 1
         if is_block:
             self.flush()
             self.block_stack.pop()
@@ -434,6 +436,8 @@ class _Walker:
 
 # Tags an element must have for a following caption to be its own (see _Walker.walk).
 _MEDIA_TAGS = ("img", "video", "iframe", "audio")
+# The tags _Walker.walk treats otherwise than by their being a block or inline element.
+_SPECIAL_TAGS = frozenset({*_MEDIA_TAGS, "br", "time", "blockquote", "div", "figure", "a", "ok"})
 _CAPTIONABLE = frozenset({"video", "iframe", "audio", "img", "div", "picture", "span", "a", "p"})
 
 
