@@ -194,6 +194,8 @@ class _Walker:
 
     # -- paragraph buffer ------------------------------------------------------------
     def flush(self) -> None:
+        if not self.buf and not self.links:
+            return  # two flushes in five: a block opens or closes right after another
         raw = "".join(self.buf)
         self.buf = []
         if not self.links and (not raw or raw.isspace()):
