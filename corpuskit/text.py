@@ -92,9 +92,11 @@ def _surely_clean(text: str) -> bool:
     Every character clean_chars changes is non-printable to ``str.isprintable``, and so are the
     whitespace characters of pretty-printed text (newline, tab, U+3000, no-break space), which
     are replaced first. This answers for >99.9% of news text at ~3x the regex's speed; the regex
-    decides the rest."""
-    return (text.replace("\n", " ").replace("\t", " ").replace("\u3000", " ")
-            .replace("\xa0", " ").isprintable())
+    decides the rest. Over half of the lines are printable as they are (no line break), which
+    the first test answers before any copy is made."""
+    return text.isprintable() or (
+        text.replace("\n", " ").replace("\t", " ").replace("\u3000", " ")
+        .replace("\xa0", " ").isprintable())
 
 
 def _nfc(text: str) -> str:
