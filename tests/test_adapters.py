@@ -87,3 +87,19 @@ def test_mirror_furniture_lines_go_as_a_multiline_regex_would_take_them(lines):
         for needle in needles:
             got = mirror._drop_lines(got, pattern, needle)
     assert got == expected
+
+
+def test_mirror_body_found_when_its_attribute_is_spelled_with_character_references():
+    """The body lookup tries only the XPaths whose attribute value the page holds as text; a
+    page that spells it with references (``id="&#97;rtbody"``) still has its body found."""
+    page = seed("000").read_text(encoding="utf-8")
+    attrs = 'class="post_content" id="artbody" itemprop="articleBody"'
+    assert page.count(attrs) == 1
+    spelled = page.replace(attrs, 'id="&#97;rtbody"')
+    root = mirror.parse_fragment(spelled)
+    body = mirror._find_body(root, spelled)
+    assert body is not None and body.get("id") == "artbody"
+    [plain] = _outcomes("plain.md", page.encode())
+    [other] = _outcomes("spelled.md", spelled.encode())
+    assert other.article.text == plain.article.text
+    assert [i.caption for i in other.article.images] == [i.caption for i in plain.article.images]

@@ -51,14 +51,15 @@ def _drop_lines(text: str, pattern: re.Pattern[str], needle: str) -> str:
                          lambda line: pattern.sub("", line))
 
 
-# Body containers seen in mirrors, most specific first.
+# Body containers seen in mirrors, most specific first, each with the text its attribute holds.
 BODY_XPATH = (
-    "//*[@id='artbody']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' post_content ')]",
-    "//*[contains(@class, 'ar_articleContent')]",
-    "//*[contains(@class, 'StandardArticleBody_body')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' wsw ')]",
-    "//*[@itemprop='articleBody']",
+    ("//*[@id='artbody']", "artbody"),
+    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' post_content ')]",
+     "post_content"),
+    ("//*[contains(@class, 'ar_articleContent')]", "ar_articleContent"),
+    ("//*[contains(@class, 'StandardArticleBody_body')]", "StandardArticleBody_body"),
+    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' wsw ')]", "wsw"),
+    ("//*[@itemprop='articleBody']", "articleBody"),
 )
 
 
@@ -101,7 +102,7 @@ def read(capture: Capture) -> list[Article]:
     if _SHARE_MARK in html:  # ^.* tries every line
         html = _SHARE_RE.sub("", html)
     root = parse_fragment(html)
-    body = _find_body(root)
+    body = _find_body(root, html)
 
     lead: list[Block] = []
     times: list[Block] = []
@@ -145,14 +146,19 @@ def _trim_url(url: str) -> str:
     return url
 
 
-_BODY_XPATHS = tuple(lxml.etree.XPath(xp) for xp in BODY_XPATH)  # compiled once, not per page
+_BODY_XPATHS = tuple((lxml.etree.XPath(xp), needle) for xp, needle in BODY_XPATH)  # compiled once
 
 
-def _find_body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    for xpath in _BODY_XPATHS:
-        found = xpath(root)
-        if found:
-            return found[0]
+def _find_body(root: lxml.etree._Element, html: str) -> lxml.etree._Element | None:
+    """The first body container found, trying only the XPaths whose attribute value is in the
+    page's ``html`` (each XPath walks the whole tree: ~10 µs; a substring test, ~0.1 µs), or
+    all of them when the page spells characters as references (``id="&#97;rtbody"``)."""
+    spelled = "&#" in html
+    for xpath, needle in _BODY_XPATHS:
+        if spelled or needle in html:
+            found = xpath(root)
+            if found:
+                return found[0]
     return None
 
 
