@@ -189,7 +189,8 @@ class _Walker:
         self.all_links: list[Link] = []
         # whether the fragment holds any image or player at all: without one, no element can
         # be a captioned image or embed, and the caption test of each element's next sibling
-        # (~20 a capture, more than half in fragments without media) is skipped
+        # (~20 a capture, more than half in fragments without media) and the image-and-caption
+        # test of each <div> are skipped
         self.media = True
 
     # -- paragraph buffer ------------------------------------------------------------
@@ -269,7 +270,8 @@ class _Walker:
                 return
             if tag == "div" and "social-embed" in cls and self._social_embed(el):
                 return
-            if tag == "figure" or (tag == "div" and self._is_captioned_image_div(el)):
+            if tag == "figure" or (tag == "div" and self.media
+                                   and self._is_captioned_image_div(el)):
                 self.flush()
                 self.figure(el)
                 return
