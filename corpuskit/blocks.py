@@ -178,7 +178,7 @@ def element_text(el: lxml.etree._Element, skip: lxml.etree._Element | None = Non
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, media: bool) -> None:
         self.blocks: list[Block] = []
         self.buf: list[str] = []
         self.links: list[Link] = []
@@ -191,7 +191,7 @@ class _Walker:
         # be a captioned image or embed, and the caption test of each element's next sibling
         # (~20 a capture, more than half in fragments without media) and the image-and-caption
         # test of each <div> are skipped
-        self.media = True
+        self.media = media
 
     # -- paragraph buffer ------------------------------------------------------------
     def flush(self) -> None:
@@ -299,22 +299,9 @@ class _Walker:
             while i < count:
                 child = children[i]
                 child_tag = tags[i]
-                captioned = (media and i + 1 < count and child_tag in _CAPTIONABLE
-                             and _is_caption(children[i + 1], tags[i + 1]))
-                if captioned and child_tag in ("video", "iframe", "audio"):
-                    # VOA: <video …></video><div><small>caption</small></div>
-                    self.flush()
-                    self.embed(child, caption=element_text(children[i + 1]))
-                    if children[i + 1].tail:
-                        self.buf.append(children[i + 1].tail)
-                    i += 2
-                    continue
-                img = _single_image(child, child_tag) if captioned else None
-                if img is not None:
-                    self.flush()
-                    self.image(img, caption=element_text(children[i + 1]))
-                    if children[i + 1].tail:
-                        self.buf.append(children[i + 1].tail)
+                if (media and i + 1 < count and child_tag in _CAPTIONABLE
+                        and _is_caption(children[i + 1], tags[i + 1])
+                        and self._captioned(child, child_tag, children[i + 1])):
                     i += 2
                     continue
                 self.walk(child, child_tag)
@@ -327,6 +314,24 @@ class _Walker:
             self.block_stack.pop()
             if tag == "hr":
                 self.blocks.append(Block(kind="rule", section=self.section))
+
+    def _captioned(self, el: lxml.etree._Element, tag: object,
+                   caption: lxml.etree._Element) -> bool:
+        """``el`` (whose tag is ``tag``) as a player or an image captioned by its next sibling
+        ``caption``; False, and nothing done, when ``el`` is neither."""
+        if tag in ("video", "iframe", "audio"):
+            # VOA: <video …></video><div><small>caption</small></div>
+            self.flush()
+            self.embed(el, caption=element_text(caption))
+        else:
+            img = _single_image(el, tag)
+            if img is None:
+                return False
+            self.flush()
+            self.image(img, caption=element_text(caption))
+        if caption.tail:
+            self.buf.append(caption.tail)
+        return True
 
     def _is_captioned_image_div(self, el: lxml.etree._Element) -> bool:
         """<div><img/>caption text</div> or <div><img/><b>title</b>：caption</div> (galleries)."""
@@ -438,10 +443,11 @@ class _Walker:
         )
 
 
-# Tags an element must have for a following caption to be its own (see _Walker.walk).
+# A fragment without any of these holds no captioned image or player (see _Walker.media).
 _MEDIA_TAGS = ("img", "video", "iframe", "audio")
 # The tags _Walker.walk treats otherwise than by their being a block or inline element.
 _SPECIAL_TAGS = frozenset({*_MEDIA_TAGS, "br", "time", "blockquote", "div", "figure", "a", "ok"})
+# Tags an element must have for a following caption to be its own (see _Walker.walk).
 _CAPTIONABLE = frozenset({"video", "iframe", "audio", "img", "div", "picture", "span", "a", "p"})
 
 
@@ -496,8 +502,7 @@ def _whole_emphasis(el: lxml.etree._Element) -> bool:
 def html_to_blocks(html: str | lxml.etree._Element) -> tuple[list[Block], list[Link]]:
     """Blocks of an HTML fragment, and every link met (for tags and related-link detection)."""
     root = parse_fragment(html) if isinstance(html, str) else html
-    walker = _Walker()
-    walker.media = next(root.iter(*_MEDIA_TAGS), None) is not None
+    walker = _Walker(media=next(root.iter(*_MEDIA_TAGS), None) is not None)
     walker.walk(root)
     walker.flush()
     return walker.blocks, walker.all_links
