@@ -402,7 +402,8 @@ def write_segment(work: str, segment: int, group: int, start: int, count: int,
             key, article_json = parse_line(run.readline().decode("utf-8").rstrip("\n"))
             record = json.loads(article_json)
             raw = blobs.read(key.blob_task, key.blob_offset, key.blob_length)
-            loc = warc.write_article(Article.from_dict(record), raw, record_json=article_json)
+            loc = warc.write_article(Article.from_dict(record), raw, record_json=article_json,
+                                     raw_sha256=key.blob)
             rows.append(to_row(record, (loc.filename, loc.offset, loc.length)))
             sizes.append(len(raw) + len(record["text"]))
             if len(rows) >= ROW_GROUP_ROWS:

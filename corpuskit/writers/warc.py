@@ -437,17 +437,18 @@ class WarcWriter:
             self._write_record("warcinfo", self.warcinfo_id, None, self.warc_date,
                                "application/warc-fields", block, sha, "")
 
-    def write_article(self, article: Article, raw: bytes, *,
-                      record_json: str | None = None) -> WarcLocation:
+    def write_article(self, article: Article, raw: bytes, *, record_json: str | None = None,
+                      raw_sha256: str | None = None) -> WarcLocation:
         """Append the article's four records; where they are in the file.
 
         ``record_json``: ``article.to_json()`` when the caller has it already (it is the
-        metadata record's block, byte for byte).
+        metadata record's block, byte for byte); ``raw_sha256``: the hex SHA-256 of ``raw``,
+        likewise (a pack hashed the file when it found it; `verify` checks the digests).
         """
         if self._closed:
             raise ValueError(f"{self.filename}: the writer is closed")
         date = self._article_date(article)
-        raw_sha = hashlib.sha256(raw).hexdigest()
+        raw_sha = raw_sha256 or hashlib.sha256(raw).hexdigest()
         if raw_sha == article.source.sha256 and article.source.mirror_url:
             capture_uri = _safe_uri(article.source.mirror_url)
         else:
