@@ -104,7 +104,10 @@ def extract_capture(capture: Capture, limits: Limits | None = None) -> list[Outc
 _WARM_UP = (
     "<!--1693878424000-->\n[金正恩将赴俄会普京](https://www.dw.com/zh/a-66721802)\n------\n\n"
     "<p>（德国之声中文网）美国官员周一表示，金正恩可能会罕见出访外国。</p>",
-    "<html><body><article><h1>金正恩将赴俄会普京</h1><p>美国官员周一表示，金正恩可能会罕见"
+    # a page with a URL: trafilatura then loads its own copy of the Public Suffix List (tld's,
+    # 30 ms and 1.8 MB), which a pack's workers would otherwise each build on their first page
+    '<html><head><link rel="canonical" href="https://www.dw.com/zh/a-66721802"></head><body>'
+    "<article><h1>金正恩将赴俄会普京</h1><p>美国官员周一表示，金正恩可能会罕见"
     "出访外国，乘坐装甲列车从平壤前往俄罗斯。</p></article></body></html>",
     # English text loads the language-identification model
     "<!--1602186635000-->\n[Photo: Shanghai from Pudong](https://chinadigitaltimes.net/a/)\n"

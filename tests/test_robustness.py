@@ -8,6 +8,8 @@ import contextlib
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -162,6 +164,17 @@ def test_lazy_loading_happens_outside_the_time_limit():
     every input."""
     assert corpuskit.pipeline.warm_up.cache_info().currsize == 1
     assert _one(seed("000").read_bytes(), Limits(timeout_seconds=0.5)).article is not None
+
+
+def test_warm_up_loads_the_suffix_list_that_trafilatura_uses():
+    """trafilatura (through courlan) keeps its own Public Suffix List, built at the first page
+    with a URL: warm_up builds it, so that a pack's forked workers share it rather than each
+    building one inside the first page's time limit."""
+    code = ("import corpuskit.pipeline as p, tld.utils as u\n"
+            "assert not u.tld_names\np.warm_up()\nprint(bool(u.tld_names))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.strip() == "True"
 
 
 def test_time_limit_is_a_no_op_outside_the_main_thread():
