@@ -23,7 +23,7 @@ import corpuskit
 from corpuskit import blocks, formats
 from corpuskit.cli import main
 from corpuskit.formats import html as html_adapter
-from corpuskit.limits import Limits, TimeLimitExceeded, time_limit
+from corpuskit.limits import LimitExceeded, Limits, TimeLimitExceeded, time_limit
 from corpuskit.pipeline import Outcome, extract_capture, iter_outcomes
 from corpuskit.sources import Capture, iter_paths, printable_path
 
@@ -95,6 +95,25 @@ def test_too_large_is_decided_before_reading(tmp_path):
     assert [(o.reason, o.capture.path) for o in outcomes] == [("too_large", "big.md")]
     assert "52428800 bytes" in outcomes[0].message
     _assert_well_formed(outcomes[0])
+
+
+def test_files_are_read_whole_whatever_their_size(tmp_path):
+    """Captures and record files are read from a descriptor in pieces of 1 MiB after the
+    first: every byte comes back, in order, to the hash and to the extraction alike."""
+    import hashlib
+
+    from corpuskit.release.tasks import sha256_file
+    from corpuskit.sources import read_limited
+
+    data = os.urandom(2 * 1024 * 1024 + 12345)
+    for name, raw in (("empty.md", b""), ("small.md", data[:7000]), ("large.jsonl", data)):
+        f = tmp_path / name
+        f.write_bytes(raw)
+        assert read_limited(f) == raw
+        assert read_limited(f, len(raw) or None) == raw
+        assert sha256_file(str(f)) == (len(raw), hashlib.sha256(raw).hexdigest())
+    with pytest.raises(LimitExceeded):
+        read_limited(tmp_path / "large.jsonl", len(data) - 1)
 
 
 def test_limits_are_configurable(tmp_path):

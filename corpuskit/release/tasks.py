@@ -43,7 +43,7 @@ from ..data import Article
 from ..formats import records
 from ..limits import LimitExceeded, Limits
 from ..pipeline import DEFAULT_LIMITS, extract_capture, warm_up
-from ..sources import Capture, read_limited
+from ..sources import Capture, file_chunks, read_limited
 from ..writers.cdxj import sort_cdxj, write_cdxj
 from ..writers.parquet import (
     ROW_GROUP_ROWS,
@@ -161,10 +161,9 @@ def sha256_file(path: str) -> tuple[int, str]:
     h = hashlib.sha256()
     size = 0
     try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
-                size += len(chunk)
+        for chunk in file_chunks(path):
+            h.update(chunk)
+            size += len(chunk)
     except OSError:
         return -1, ""
     return size, h.hexdigest()
