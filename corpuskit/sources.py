@@ -536,7 +536,8 @@ def file_chunks(file: str | os.PathLike[str], first: int | None = None) -> Itera
 
     Not ``open()``: its buffered reader costs as much again as such a read, and ``read(n)``
     allocates all of ``n`` first, so a read bounded by the size limit (20 MiB) took 32 µs for
-    a 7 KB capture, where this takes 8 (a pack reads each capture twice: hash, extract).
+    a 7 KB capture, where `read_limited` now takes 11 (a pack reads each capture twice: to
+    hash it, to extract it).
     """
     fd = os.open(file, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
