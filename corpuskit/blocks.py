@@ -157,24 +157,28 @@ def element_text(el: lxml.etree._Element, skip: lxml.etree._Element | None = Non
     ``skip`` names a descendant whose text is not wanted (a credit inside a caption).
     """
     parts: list[str] = []
-
-    def visit(node: lxml.etree._Element) -> None:
-        tag = node.tag  # lxml makes a new str at each .tag: read it once
-        if tag == "br":
-            parts.append("\n")
-        elif (
-            isinstance(tag, str) and tag not in SKIP_TAGS and node is not skip
-            and not is_hidden(node)
-        ):
-            if node.text:
-                parts.append(node.text)
-            for child in node:
-                visit(child)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-
-    visit(el)
+    _visible_text(el, el, skip, parts)
     return normalize_inline("".join(parts))
+
+
+def _visible_text(node: lxml.etree._Element, el: lxml.etree._Element,
+                  skip: lxml.etree._Element | None, parts: list[str]) -> None:
+    """`element_text`'s walk, appending to ``parts``: a function of its own, since a nested
+    function that calls itself is a reference cycle (function, cell), which kept the page's
+    whole tree alive until the next garbage collection."""
+    tag = node.tag  # lxml makes a new str at each .tag: read it once
+    if tag == "br":
+        parts.append("\n")
+    elif (
+        isinstance(tag, str) and tag not in SKIP_TAGS and node is not skip
+        and not is_hidden(node)
+    ):
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            _visible_text(child, el, skip, parts)
+    if node is not el and node.tail:
+        parts.append(node.tail)
 
 
 class _Walker:

@@ -128,6 +128,33 @@ def test_limits_are_configurable(tmp_path):
     assert err.value.code == "too_large"
 
 
+def test_extraction_leaves_no_reference_cycles():
+    """Every seed and fixture extracted, and nothing left for the cyclic garbage collector:
+    each capture's tree is freed as soon as its article is made, not at the next collection
+    (a nested function calling itself, a cycle holding its tree, once kept ~17 pages' trees
+    alive at a time and made the collector 15 µs a capture)."""
+    import gc
+
+    from conftest import SEEDS
+
+    files = [f for root in (SEEDS, FIXTURES) for f, _ in iter_paths([root])]
+    assert len(files) > 40
+    corpuskit.pipeline.warm_up()
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        outcomes = [o for f in files for o in iter_outcomes([f])]
+        gc.collect()
+        cyclic = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert sum(o.article is not None for o in outcomes) > 30
+    assert cyclic == []
+
+
 # -- time limit ----------------------------------------------------------------------------
 
 

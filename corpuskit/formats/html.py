@@ -311,27 +311,29 @@ def _page_meta(root: lxml.html.HtmlElement) -> _PageMeta:
 
 def _json_ld_dates(root: lxml.html.HtmlElement) -> list[str]:
     found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            value = node.get("datePublished")
-            if isinstance(value, str):
-                found.append(value)
-            for v in node.values():
-                if isinstance(v, (dict, list)):
-                    walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
     for script in root.xpath("//script[@type]"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
         try:
-            walk(json.loads(script.text or ""))
+            _dates_published(json.loads(script.text or ""), found)
         except (ValueError, RecursionError):
             continue
     return found[:1]
+
+
+def _dates_published(node: object, found: list[str]) -> None:
+    """Every ``datePublished`` string in a JSON-LD value, in document order, into ``found``
+    (a function of its own, as `_collect` is)."""
+    if isinstance(node, dict):
+        value = node.get("datePublished")
+        if isinstance(value, str):
+            found.append(value)
+        for v in node.values():
+            if isinstance(v, (dict, list)):
+                _dates_published(v, found)
+    elif isinstance(node, list):
+        for v in node:
+            _dates_published(v, found)
 
 
 def _published(meta: _PageMeta, traf_date: str | None, fm_date: Published | None,
@@ -496,6 +498,30 @@ def _read_caption(cap_el: lxml.etree._Element, info: _Caption) -> None:
 # -- trafilatura's XML → blocks ---------------------------------------------------------------
 
 
+def _collect(node: lxml.etree._Element, top: bool, parts: list[str], links: list[Link]) -> None:
+    """The text of a block of trafilatura's XML into ``parts``, its links into ``links``.
+
+    A function of its own: a nested function that calls itself is a reference cycle, which
+    kept the page's tree alive until the next garbage collection.
+    """
+    if node.tag == "graphic":
+        return
+    if node.tag == "lb":
+        parts.append("\n")
+    elif node.tag in ("list", "table") and not top:
+        return  # a nested list is walked as its own items
+    if node.tag == "ref":
+        link = Link((node.get("target") or "").strip(), _text(node))
+        if link.url:
+            links.append(link)
+    if node.text:
+        parts.append(node.text)
+    for child in node:
+        _collect(child, False, parts, links)
+        if child.tail:
+            parts.append(child.tail)
+
+
 class _Walker:
     """trafilatura's XML (p, head, list/item, quote, table/row/cell, graphic, ref, lb, hi)
     as corpuskit blocks, with captions re-attached from the page's markup."""
@@ -513,29 +539,8 @@ class _Walker:
     def text_block(self, kind: str, el: lxml.etree._Element, tag: str) -> None:
         parts: list[str] = []
         links: list[Link] = []
-        link_chars = 0
-
-        def collect(node: lxml.etree._Element, top: bool) -> None:
-            nonlocal link_chars
-            if node.tag == "graphic":
-                return
-            if node.tag == "lb":
-                parts.append("\n")
-            elif node.tag in ("list", "table") and not top:
-                return  # a nested list is walked as its own items
-            if node.tag == "ref":
-                link = Link((node.get("target") or "").strip(), _text(node))
-                if link.url:
-                    links.append(link)
-                    link_chars += len(link.text)
-            if node.text:
-                parts.append(node.text)
-            for child in node:
-                collect(child, False)
-                if child.tail:
-                    parts.append(child.tail)
-
-        collect(el, True)
+        _collect(el, True, parts, links)
+        link_chars = sum(len(link.text) for link in links)
         lines = [normalize_inline(line) for line in "".join(parts).split("\n")]
         text = "\n".join(line for line in lines if line)
         for graphic in el.iter("graphic"):
