@@ -65,9 +65,9 @@ def preference(key: Sequence[Any]) -> tuple:
             key[5])
 
 
-def parse_line(line: str) -> tuple[Key, str]:
-    """A spill line (without its newline) → (key, article JSON)."""
-    cut = line.index("\t")
+def parse_line(line: bytes) -> tuple[Key, bytes]:
+    """A spill line (UTF-8, without its newline) → (key, the article's JSON as UTF-8)."""
+    cut = line.index(b"\t")
     return Key(*json.loads(line[:cut])), line[cut + 1:]
 
 
@@ -124,10 +124,10 @@ class SpillWriter:
 
 
 def read_bucket(work: Path, bucket: int, sources: Sequence[tuple[int, Sequence[int]]],
-                handles: dict[int, IO[bytes]], stack: ExitStack) -> Iterator[str]:
-    """Every spilled line (without its newline) of one bucket; ``sources`` lists (task,
-    offsets) of the spill files. Lines are cut at "\\n" only: JSON escapes it, but keeps
-    U+2028 and other characters that ``str.splitlines`` would cut at."""
+                handles: dict[int, IO[bytes]], stack: ExitStack) -> Iterator[bytes]:
+    """Every spilled line (UTF-8, without its newline) of one bucket; ``sources`` lists
+    (task, offsets) of the spill files. The lines stay bytes: the fold reads only their keys,
+    and decoding the articles to write them again cost ~10 µs an article."""
     for task, offsets in sources:
         start, end = offsets[bucket], offsets[bucket + 1]
         if start == end:
@@ -137,8 +137,7 @@ def read_bucket(work: Path, bucket: int, sources: Sequence[tuple[int, Sequence[i
             fh = handles[task] = stack.enter_context(
                 open(spill_path(work, task), "rb"))  # noqa: SIM115 (closed by the stack)
         fh.seek(start)
-        data = fh.read(end - start).decode("utf-8")
-        yield from data[:-1].split("\n")  # every line ends in "\n"
+        yield from fh.read(end - start)[:-1].split(b"\n")  # every line ends in "\n"
 
 
 class BlobReader:

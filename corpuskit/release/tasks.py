@@ -322,12 +322,11 @@ def fold_buckets(work: str, group: int, buckets: tuple[int, int],
         for bucket in range(*buckets):
             entries = []
             for line in read_bucket(w, bucket, sources, handles, stack):
-                cut = line.index("\t")
-                key = Key(*json.loads(line[:cut]))
+                key = Key(*json.loads(line[:line.index(b"\t")]))
                 entries.append((key.id, preference(key), key, line))
             entries.sort(key=lambda e: (e[0], e[1]))
             kept: Key | None = None
-            out: list[str] = []
+            out: list[bytes] = []
             for _id, _pref, key, line in entries:
                 if kept is not None and key.id == kept.id:
                     duplicates.append(((key.path, key.item), {
@@ -339,11 +338,11 @@ def fold_buckets(work: str, group: int, buckets: tuple[int, int],
                 out.append(line)
                 stats.add(key)
                 sizes.append(key.size)
-                pos += len(line.encode("utf-8")) + 1
+                pos += len(line) + 1
                 ends.append(pos)
             kept_per_bucket.append(len(out))
             if out:
-                run.write(("\n".join(out) + "\n").encode("utf-8"))
+                run.write(b"\n".join(out) + b"\n")
     return FoldResult(group, kept_per_bucket, sizes, ends, duplicates, stats)
 
 
@@ -398,7 +397,7 @@ def write_segment(work: str, segment: int, group: int, start: int, count: int,
         sink = stack.enter_context(pa.OSFile(str(segment_path(w, segment, ".arrow")), "wb"))
         ipc = stack.enter_context(pa.ipc.new_stream(sink, schema))
         for _ in range(count):
-            key, article_json = parse_line(run.readline().decode("utf-8").rstrip("\n"))
+            key, article_json = parse_line(run.readline().rstrip(b"\n"))
             record = json.loads(article_json)
             raw = blobs.read(key.blob_task, key.blob_offset, key.blob_length)
             loc = warc.write_article(Article.from_dict(record), raw, record_json=article_json,

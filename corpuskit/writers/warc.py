@@ -437,13 +437,15 @@ class WarcWriter:
             self._write_record("warcinfo", self.warcinfo_id, None, self.warc_date,
                                "application/warc-fields", block, sha, "")
 
-    def write_article(self, article: Article, raw: bytes, *, record_json: str | None = None,
+    def write_article(self, article: Article, raw: bytes, *,
+                      record_json: str | bytes | None = None,
                       raw_sha256: str | None = None) -> WarcLocation:
         """Append the article's four records; where they are in the file.
 
-        ``record_json``: ``article.to_json()`` when the caller has it already (it is the
-        metadata record's block, byte for byte); ``raw_sha256``: the hex SHA-256 of ``raw``,
-        likewise (a pack hashed the file when it found it; `verify` checks the digests).
+        ``record_json``: ``article.to_json()`` (or its UTF-8) when the caller has it already
+        (it is the metadata record's block, byte for byte); ``raw_sha256``: the hex SHA-256 of
+        ``raw``, likewise (a pack hashed the file when it found it; `verify` checks the
+        digests).
         """
         if self._closed:
             raise ValueError(f"{self.filename}: the writer is closed")
@@ -456,7 +458,9 @@ class WarcWriter:
         page_uri = _safe_uri(article.source_url or f"urn:corpuskit:article:{article.id}:html")
         meta_uri = f"urn:corpuskit:article:{article.id}"
         html = render_html(article)
-        meta = (article.to_json() if record_json is None else record_json).encode("utf-8")
+        if record_json is None:
+            record_json = article.to_json()
+        meta = record_json.encode("utf-8") if isinstance(record_json, str) else record_json
         text = conversion_text(article).encode("utf-8")
         records = [  # (type, target URI, Content-Type, block, sha256 of the block)
             ("resource", capture_uri, capture_content_type(article, raw, raw_sha), raw, raw_sha),
