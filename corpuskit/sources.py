@@ -523,7 +523,7 @@ def read_limited(file: str | os.PathLike[str], max_bytes: int | None = None) -> 
                 raise LimitExceeded("too_large", f"over {max_bytes} bytes, the size limit")
     finally:
         reader.close()
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return b"".join(chunks)  # one chunk: the chunk itself, no copy
 
 
 _READ_CHUNK = 1 << 20
@@ -547,6 +547,17 @@ def file_chunks(file: str | os.PathLike[str], first: int | None = None) -> Itera
             want = _READ_CHUNK
     finally:
         os.close(fd)
+
+
+def file_sha256(file: str | os.PathLike[str]) -> tuple[int, str]:
+    """(size, hex SHA-256) of a file, read by `file_chunks`: inputs for the pack's dedup, and
+    the release's own files for the manifest, SHA256SUMS and `verify`. Raises OSError."""
+    h = hashlib.sha256()
+    size = 0
+    for chunk in file_chunks(file):
+        h.update(chunk)
+        size += len(chunk)
+    return size, h.hexdigest()
 
 
 def iter_captures(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Capture]:

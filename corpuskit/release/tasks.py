@@ -43,7 +43,7 @@ from ..data import Article
 from ..formats import records
 from ..limits import LimitExceeded, Limits
 from ..pipeline import DEFAULT_LIMITS, extract_capture, warm_up
-from ..sources import Capture, file_chunks, read_limited
+from ..sources import Capture, file_sha256, read_limited
 from ..writers.cdxj import sort_cdxj, write_cdxj
 from ..writers.parquet import (
     ROW_GROUP_ROWS,
@@ -158,15 +158,10 @@ def _format(capture: Capture, outcomes: list[Any]) -> str | None:
 
 def sha256_file(path: str) -> tuple[int, str]:
     """(size, SHA-256) of a file; (-1, "") when it cannot be read (extraction reports why)."""
-    h = hashlib.sha256()
-    size = 0
     try:
-        for chunk in file_chunks(path):
-            h.update(chunk)
-            size += len(chunk)
+        return file_sha256(path)
     except OSError:
         return -1, ""
-    return size, h.hexdigest()
 
 
 def hash_files(files: list[str]) -> list[tuple[int, str]]:

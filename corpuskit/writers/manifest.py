@@ -8,7 +8,6 @@ or clock time anywhere.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -18,6 +17,8 @@ from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..sources import file_sha256
 
 if TYPE_CHECKING:
     from ..release.config import ReleaseMeta
@@ -62,13 +63,10 @@ def sha256_file(path: Path) -> str:
     key = _identity(path) if _remembered is not None else None
     if key is not None and key in _remembered:  # type: ignore[operator]
         return _remembered[key]  # type: ignore[index]
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
+    digest = file_sha256(path)[1]
     if key is not None:
-        _remembered[key] = h.hexdigest()  # type: ignore[index]
-    return h.hexdigest()
+        _remembered[key] = digest  # type: ignore[index]
+    return digest
 
 
 def describe(root: Path, rel: str) -> dict[str, Any]:

@@ -123,16 +123,6 @@ def _dumps(obj: Any) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _hash_file(path: Path) -> tuple[int, str]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-    return size, h.hexdigest()
-
-
 def _entry(name: str, date: tuple[int, ...], compress: int) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=date)  # type: ignore[arg-type]
     info.compress_type = compress
