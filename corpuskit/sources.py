@@ -443,52 +443,108 @@ def relative_path(path: Path, root: Path) -> str:
 
 def iter_paths(inputs: Iterable[str | os.PathLike[str]], follow_links: bool = False
                ) -> Iterator[tuple[Path, Path]]:
-    """(file, root) for every file under the inputs, sorted by path within each input.
+    """(file, root) for every file under the inputs: `iter_files` with the files as Paths."""
+    for name, root in iter_files(inputs, follow_links):
+        yield Path(name), root
 
-    A directory the walk cannot list is yielded too, so that reading it reports why
-    instead of its files vanishing silently.
+
+def iter_files(inputs: Iterable[str | os.PathLike[str]], follow_links: bool = False
+               ) -> Iterator[tuple[str, Path]]:
+    """(file, root) for every file under the inputs, sorted by the bytes of the path relative
+    to the input (as ``sorted`` would sort them), one directory listed at a time: the walk
+    holds the listings of the directories it is in, never the list of every file (100,000
+    paths as Path objects were ~70 MB, the largest thing a pack's driver held). Each file is
+    a path as ``str(Path(...))`` spells it.
+
+    A directory the walk cannot list is yielded too, at its own path's place, so that reading
+    it reports why instead of its files vanishing silently.
     """
     for given in inputs:
         p = Path(given)
         if p.is_file():
-            yield p, p.parent
+            yield os.fspath(p), p.parent
             continue
         if not p.is_dir():
             raise FileNotFoundError(f"{p}: no such file or directory")
-        root = p.resolve()
-        files: list[Path] = []
-        errors: list[OSError] = []
-        seen_dirs: set[tuple[int, int]] = set()
-        for dirpath, dirnames, filenames in os.walk(p, followlinks=follow_links,
-                                                    onerror=errors.append):
-            if follow_links:  # a link back to an ancestor would loop until PATH_MAX
+        top = os.fspath(p)
+        seen: set[tuple[int, int]] = set()
+        try:
+            listing = _listing(top, follow_links, seen)
+        except OSError:
+            yield top, p
+            continue
+        if listing is not None:
+            for name in _sorted_files(top, listing, p.resolve(), follow_links, seen):
+                yield name, p
+
+
+_SEP = os.fsencode(os.sep)
+# (sort key, kind, name, is_link) of a directory's entries; kinds in the order they sort in
+_FILE, _DIR_ITSELF, _DIR_FILES = 0, 1, 2
+
+
+def _listing(path: str, follow_links: bool, seen: set[tuple[int, int]]
+             ) -> list[tuple[bytes, int, str, bool]] | None:
+    """A directory's entries as `_sorted_files` takes them; None for a directory the walk
+    has been in already (through a link, with ``follow_links``). Raises OSError when the
+    directory cannot be listed.
+
+    The sort key is the name's bytes; a directory's files sort under ``name + "/"``, so that
+    the directory's own files come where the bytes of their whole relative paths put them
+    among their siblings' (``a.md`` < ``a/x.md`` < ``a0.md``). A directory has a second entry
+    at ``name`` itself, where it is listed, and yielded when that fails: where the path of the
+    directory itself sorts.
+    """
+    if follow_links:  # a link back to an ancestor would loop until PATH_MAX
+        st = os.stat(path)
+        if (st.st_dev, st.st_ino) in seen:
+            return None
+        seen.add((st.st_dev, st.st_ino))
+    out = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()  # follows a link, as os.walk does
+            except OSError:
+                is_dir = False
+            is_link = entry.is_symlink()
+            key = os.fsencode(name)
+            if not is_dir:
+                if name not in IGNORED_NAMES:
+                    out.append((key, _FILE, name, is_link))
+            elif name not in IGNORED_DIRS and (follow_links or not is_link):
+                out.append((key, _DIR_ITSELF, name, is_link))
+                out.append((key + _SEP, _DIR_FILES, name, is_link))
+    out.sort()
+    return out
+
+
+def _sorted_files(path: str, listing: list[tuple[bytes, int, str, bool]], root: Path,
+                  follow_links: bool, seen: set[tuple[int, int]]) -> Iterator[str]:
+    """The files under ``path`` (whose `_listing` is ``listing``) in sorted order, and the
+    directories under it that cannot be listed."""
+    below: dict[str, list[tuple[bytes, int, str, bool]] | None] = {}
+    # what Path would make of the joined path: no "./" in front, one separator after a root
+    prefix = "" if path == "." else path if path.endswith(os.sep) else path + os.sep
+    for _, kind, name, is_link in listing:
+        sub = prefix + name
+        if kind == _FILE:
+            if is_link and not follow_links:
                 try:
-                    st = os.stat(dirpath)
-                except OSError:
-                    dirnames[:] = []
-                    continue
-                if (st.st_dev, st.st_ino) in seen_dirs:
-                    dirnames[:] = []
-                    continue
-                seen_dirs.add((st.st_dev, st.st_ino))
-            dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_DIRS)
-            for name in filenames:
-                if name in IGNORED_NAMES:
-                    continue
-                f = Path(dirpath) / name
-                if f.is_symlink() and not follow_links:
-                    try:
-                        target = f.resolve()
-                    except (RuntimeError, OSError):  # a link loop: reading it says so
-                        target = root / name
-                    if root not in target.parents:
-                        continue  # a link that leaves the input root
-                files.append(f)
-        files += [Path(os.fsdecode(e.filename)) for e in errors if e.filename is not None]
-        # sort by the bytes of the relative path: the same order on every file system
-        files.sort(key=lambda f: os.fsencode(f.relative_to(p)))
-        for f in files:
-            yield f, p
+                    target = Path(sub).resolve()
+                except (RuntimeError, OSError):  # a link loop: reading it says so
+                    target = root / name
+                if root not in target.parents:
+                    continue  # a link that leaves the input root
+            yield sub
+        elif kind == _DIR_ITSELF:
+            try:
+                below[name] = _listing(sub, follow_links, seen)
+            except OSError:
+                yield sub  # reading it reports why
+        elif below.get(name) is not None:
+            yield from _sorted_files(sub, below.pop(name), root, follow_links, seen)  # type: ignore[arg-type]
 
 
 def read_capture(file: Path, root: Path, max_bytes: int | None = None) -> Capture:

@@ -25,7 +25,7 @@ from corpuskit.cli import main
 from corpuskit.formats import html as html_adapter
 from corpuskit.limits import LimitExceeded, Limits, TimeLimitExceeded, time_limit
 from corpuskit.pipeline import Outcome, extract_capture, iter_outcomes
-from corpuskit.sources import Capture, iter_paths, printable_path
+from corpuskit.sources import Capture, iter_files, iter_paths, printable_path
 
 FEED_HEAD = "<!--1693878424000-->\n[金正恩将赴俄会普京](https://www.dw.com/zh/a-66721802)\n------\n\n"
 BODY = "<p>（德国之声中文网）美国官员周一表示，金正恩可能会罕见出访外国，乘坐列车前往俄罗斯。</p>"
@@ -437,6 +437,77 @@ def test_an_unlistable_directory_is_reported(tmp_path):
     finally:
         locked.chmod(0o755)
     assert [(o.capture.path, o.reason) for o in outcomes] == [("locked", "unreadable")]
+
+
+def _tree(root: Path, names: list[bytes]) -> None:
+    for name in names:
+        path = os.path.join(os.fsencode(root), name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(b"x")
+
+
+def _relative(root: Path, follow_links: bool = False) -> list[bytes]:
+    return [os.fsencode(f.relative_to(r)) for f, r in iter_paths([root], follow_links)]
+
+
+# names whose bytes sort on either side of the "/" after a directory's name (0x2F: "-" and
+# "." below it, "0" above), non-UTF-8 and non-ASCII names, and names the walk ignores
+_TRICKY = [b"a", b"a-b/y.md", b"a.md", b"a0.md", b"b/a/z.md", b"b/a.md", b"b/a-/q.md",
+           b"b/\xff.md", "b/正文.md".encode(), b"b/\xe6\xad.md", b"c/.git/HEAD", b"c/ok.md",
+           b"c/.DS_Store", b"d/e/f/g.md", b"d/e.md", b"d/e-f/h.md", b"d/ef.md"]
+
+
+def test_the_walk_is_in_the_order_of_the_relative_paths_bytes(tmp_path):
+    _tree(tmp_path, _TRICKY)
+    kept = [n for n in _TRICKY if b".git/" not in n and not n.endswith(b".DS_Store")]
+    assert _relative(tmp_path) == sorted(kept)
+    assert _relative(tmp_path, follow_links=True) == sorted(kept)
+
+
+def test_an_unlistable_directory_comes_where_its_own_path_sorts(tmp_path, monkeypatch):
+    """Where os.walk's error put it: at "locked", before "locked-1.md" (the bytes of whose
+    name sort below "locked/"), not among its files' places."""
+    _tree(tmp_path, [b"locked/a.md", b"locked-1.md", b"locked.md", b"m.md"])
+    assert _relative(tmp_path) == [b"locked-1.md", b"locked.md", b"locked/a.md", b"m.md"]
+    scandir = os.scandir
+
+    def refusing(path):
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    assert _relative(tmp_path) == [b"locked", b"locked-1.md", b"locked.md", b"m.md"]
+    outcomes = list(iter_outcomes([tmp_path]))
+    assert outcomes[0].capture.path == "locked" and outcomes[0].reason == "unreadable"
+
+
+def test_the_walk_lists_a_directory_only_when_it_gets_there(tmp_path, monkeypatch):
+    """A walk that listed everything first held every path of a large archive at once."""
+    _tree(tmp_path, [b"a/1.md", b"b/2.md", b"c/3.md"])
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def counting(path):
+        listed.append(os.path.basename(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counting)
+    walk = iter_paths([tmp_path])
+    assert next(walk)[0] == tmp_path / "a" / "1.md"
+    assert listed == [tmp_path.name, "a"]
+    assert [f.name for f, _ in walk] == ["2.md", "3.md"]
+    assert listed == [tmp_path.name, "a", "b", "c"]
+
+
+def test_walked_paths_are_spelled_as_path_spells_them(tmp_path, monkeypatch):
+    _tree(tmp_path, [b"x/y.md"])
+    monkeypatch.chdir(tmp_path)
+    for given, expected in ((".", "x/y.md"), ("./x/", "x/y.md"), (str(tmp_path), None)):
+        (file, root), = iter_files([given])
+        assert file == str(Path(given) / "x" / "y.md" if expected is None else expected)
+        assert root == Path(given)
 
 
 # -- the CLI never prints a traceback ------------------------------------------------------
