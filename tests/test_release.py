@@ -91,6 +91,28 @@ def test_manifest_accounts_for_every_input(release):
     assert (release / "quarantine.jsonl").read_bytes() == b""
 
 
+def test_manifest_is_written_as_json_dumps_writes_it(release, tmp_path):
+    """The streaming writer (top-level sequences an item at a time, as the pack's inputs are
+    made) gives json.dumps's bytes: for the release's own manifest, whose inputs are given
+    lazily, and for values of every shape."""
+    from corpuskit.release.build import LazyItems
+    from corpuskit.writers import manifest
+
+    written = (release / "manifest.json").read_bytes()
+    doc = json.loads(written)
+    inputs = doc["inputs"]
+    doc["inputs"] = LazyItems(len(inputs), inputs.__getitem__)
+    manifest.write(tmp_path / "lazy.json", doc)
+    assert (tmp_path / "lazy.json").read_bytes() == written
+    shapes = {"empty": [], "empty_lazy": LazyItems(0, str), "dict": {}, "none": None,
+              "nested": [[1, [2, {}]], {"a": [], "b": {"c": "正文\n\"x\""}}], "n": 1.5,
+              "tuple": (1, "二"), "text": "line\nbreak", "deep": {"x": {"y": [True, False]}}}
+    for doc in (shapes, {}, {"only": [{"k": "v"}]}):
+        manifest.write(tmp_path / "m.json", doc)
+        assert (tmp_path / "m.json").read_bytes() == manifest.dumps(
+            {k: list(v) if isinstance(v, LazyItems) else v for k, v in doc.items()})
+
+
 def test_no_absolute_path_or_host_in_any_file(release):
     import gzip
     import socket

@@ -126,7 +126,7 @@ class ProcessExecutor(Executor):
 
     def run(self, fn: Callable[..., Any], tasks: Sequence[tuple]) -> Iterator[tuple[int, Any]]:
         """Up to ``IN_FLIGHT`` tasks a worker are sent at a time, in index order, so that
-        ``tasks`` may make each one's arguments when it is taken (`build.LazyTasks`)."""
+        ``tasks`` may make each one's arguments when it is taken (`build.LazyItems`)."""
         pool = self.start()
         todo = iter(range(len(tasks)))
         pending: dict[Future, int] = {}

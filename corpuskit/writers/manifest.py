@@ -12,11 +12,11 @@ import json
 import os
 import platform
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..sources import file_sha256
 
@@ -97,7 +97,8 @@ def build(root: Path, *, meta: ReleaseMeta, date: str, corpuskit_version: str,
           dates: dict[str, Any], quarantine_reasons: Mapping[str, int],
           options: dict[str, Any],
           shards: list[dict[str, Any]], index: str, quarantine: str,
-          inputs: list[dict[str, Any]], duplicates: list[dict[str, Any]]) -> dict[str, Any]:
+          inputs: Sequence[dict[str, Any]], duplicates: list[dict[str, Any]]
+          ) -> dict[str, Any]:
     """The manifest document (hashes the data files already written under ``root``)."""
     return {
         "manifest_version": MANIFEST_VERSION,
@@ -130,14 +131,39 @@ def build(root: Path, *, meta: ReleaseMeta, date: str, corpuskit_version: str,
     }
 
 
-def write(path: Path, doc: dict[str, Any]) -> None:
-    """`dumps` into a file, a piece at a time (a large archive's manifest lists hundreds of
-    thousands of inputs: no need to hold all of its text twice)."""
+def write(path: Path, doc: Mapping[str, Any]) -> None:
+    """`dumps` into a file, a piece at a time, with the same bytes.
+
+    A large archive's manifest lists hundreds of thousands of inputs: its text is never held
+    whole, and a top-level value may be any `Sequence`, whose items are then taken one at a
+    time (the pack's ``inputs`` are made as they are written). Written here rather than by
+    ``json.dump``, which takes only lists and tuples for arrays; each value is encoded by
+    ``json``, and indented by putting the indentation after its newlines (there is no newline
+    inside a JSON string).
+    """
     encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        for chunk in encoder.iterencode(doc):
-            fh.write(chunk)
-        fh.write("\n")
+        if not doc:
+            fh.write("{}\n")
+            return
+        for n, (key, value) in enumerate(doc.items()):
+            fh.write(f"{',' if n else '{'}\n  {encoder.encode(key)}: ")
+            if isinstance(value, Sequence) and not isinstance(value, str):
+                if not value:
+                    fh.write("[]")
+                    continue
+                for i, item in enumerate(value):
+                    fh.write(",\n    " if i else "[\n    ")
+                    _write_indented(fh, encoder, item, "\n    ")
+                fh.write("\n  ]")
+            else:
+                _write_indented(fh, encoder, value, "\n  ")
+        fh.write("\n}\n")
+
+
+def _write_indented(fh: TextIO, encoder: json.JSONEncoder, value: Any, newline: str) -> None:
+    for chunk in encoder.iterencode(value):
+        fh.write(chunk.replace("\n", newline) if "\n" in chunk else chunk)
 
 
 def write_sums(root: Path, name: str = "SHA256SUMS") -> None:
