@@ -105,10 +105,20 @@ _WARM_UP = (
     "<!--1693878424000-->\n[金正恩将赴俄会普京](https://www.dw.com/zh/a-66721802)\n------\n\n"
     "<p>（德国之声中文网）美国官员周一表示，金正恩可能会罕见出访外国。</p>",
     # a page with a URL: trafilatura then loads its own copy of the Public Suffix List (tld's,
-    # 30 ms and 1.8 MB), which a pack's workers would otherwise each build on their first page
+    # 30 ms and 1.8 MB), which a pack's workers would otherwise each build on their first page;
+    # and with more text than trafilatura's min_extracted_size (250 characters), so that it
+    # does not fall back to jusText, whose stop list of every language (27 MB) most packs
+    # never need (docs/performance.md)
     '<html><head><link rel="canonical" href="https://www.dw.com/zh/a-66721802"></head><body>'
-    "<article><h1>金正恩将赴俄会普京</h1><p>美国官员周一表示，金正恩可能会罕见"
-    "出访外国，乘坐装甲列车从平壤前往俄罗斯。</p></article></body></html>",
+    "<article><h1>金正恩将赴俄会普京</h1>"
+    "<p>美国官员周一表示，朝鲜领导人金正恩可能会在本月罕见出访外国，乘坐装甲列车从平壤前往"
+    "俄罗斯远东地区，与俄罗斯总统普京举行会晤，讨论向莫斯科提供武器以支持其在乌克兰的战争。</p>"
+    "<p>白宫国家安全委员会发言人表示，美国掌握的信息显示，两国领导人之间的武器谈判正在积极"
+    "推进，美方敦促朝鲜停止与俄罗斯的武器谈判，并遵守其不向俄罗斯提供或出售任何武器的公开"
+    "承诺。</p><p>分析人士指出，如果会晤成行，这将是金正恩自二零一九年以来首次访问俄罗斯，"
+    "也是他在新冠疫情暴发后的首次出访。俄罗斯方面没有证实这一消息，克里姆林宫发言人拒绝置评，"
+    "只说目前没有什么可以宣布的。朝鲜官方媒体也没有对此作出任何报道。</p>"
+    "</article></body></html>",
     # English text loads the language-identification model
     "<!--1602186635000-->\n[Photo: Shanghai from Pudong](https://chinadigitaltimes.net/a/)\n"
     "------\n\n<p>The skyline of Shanghai seen across the river at night.</p>",
