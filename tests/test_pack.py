@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import SEEDS, seed, start_pack
+from hypothesis import given
+from hypothesis import strategies as st
 
 import corpuskit
 from corpuskit.cli import main
@@ -160,6 +162,28 @@ def test_duplicates_are_folded_and_listed(tmp_path):
     assert next(i for i in m["inputs"] if i["path"] == "zz_copy.txt")["identical_to"] == \
         original.name
     assert corpuskit.verify(out) == []
+
+
+# digests that differ only by NUL bytes at their end (numpy's fixed-width bytes pad with NULs)
+_DIGESTS = [bytes(32), bytes(31) + b"\x01", b"\x01" + bytes(31), b"\x01" + bytes(30) + b"\x02",
+            bytes(range(32)), bytes(range(31)) + b"\x00"]
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from(_DIGESTS)), max_size=40))
+def test_twins_are_the_copies_of_an_earlier_readable_file(files):
+    """Each readable file (None: one that could not be read) whose digest an earlier readable
+    file has maps to the first such file; nothing else is a twin."""
+    from corpuskit.release.build import InputFiles
+
+    inputs = InputFiles()
+    for i, digest in enumerate(files):
+        inputs.append(f"{i:03d}.md", "/in/", 0, *((len(digest), digest.hex()) if digest else ()))
+    first: dict[bytes, int] = {}
+    expected = {}
+    for i, digest in enumerate(files):
+        if digest is not None and first.setdefault(digest, i) != i:
+            expected[i] = first[digest]
+    assert inputs.twins() == expected
 
 
 def test_several_inputs_are_prefixed_with_their_folder_name(tmp_path):
