@@ -90,7 +90,7 @@ class SpillWriter:
         self.work = work
         self.task = task
         (work / SPILL_DIR).mkdir(parents=True, exist_ok=True)
-        self._buckets: list[list[str]] = [[] for _ in range(BUCKETS)]
+        self._buckets: list[list[bytes]] = [[] for _ in range(BUCKETS)]
         self._blob: IO[bytes] = open(blob_path(work, task), "wb")  # noqa: SIM115 (closed in close)
         self._blob_offset = 0
         self.articles = 0
@@ -102,8 +102,10 @@ class SpillWriter:
         self._blob_offset += len(raw)
         return self.task, offset, len(raw)
 
-    def add(self, key: Key, article_json: str) -> None:
-        self._buckets[int(key.id[:2], 16)].append(f"{_dumps(key)}\t{article_json}\n")
+    def add(self, key: Key, article_json: bytes) -> None:
+        """Spill an article's key and its JSON (UTF-8, as the caller has encoded it already)."""
+        self._buckets[int(key.id[:2], 16)].append(
+            b"".join((_dumps(key).encode("utf-8"), b"\t", article_json, b"\n")))
         self.articles += 1
 
     def close(self) -> list[int]:
@@ -115,7 +117,7 @@ class SpillWriter:
             for lines in self._buckets:
                 offsets.append(pos)
                 if lines:
-                    data = "".join(lines).encode("utf-8")
+                    data = b"".join(lines)
                     fh.write(data)
                     pos += len(data)
         offsets.append(pos)

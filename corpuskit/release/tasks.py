@@ -212,14 +212,14 @@ def extract_files(work: str, task: int, files: list[tuple[str, str, str]],
                 if blob is None:
                     blob = spill.add_blob(ex.raw)
                 a = it.article
-                article_json = _dumps(a)
+                article_json = _dumps(a).encode("utf-8")  # once: its size, then the spill
                 captured = parse_time(a["captured_at"])
                 spill.add(Key(
                     a["id"], captured.timestamp() if captured else None, len(a["text"]),
                     ex.sha256, path, it.item, it.record, *blob,
                     # what the shard cut counts: the article's JSON with its raw bytes' hash
                     # ({"blob":"<sha256>","article":…}, 86 bytes more), plus the raw bytes
-                    86 + len(article_json.encode("utf-8")) + len(ex.raw),
+                    86 + len(article_json) + len(ex.raw),
                     a["outlet"]["id"], a["language"], a["published_at"], a["captured_at"],
                 ), article_json)
             summaries.append(FileSummary(
