@@ -106,7 +106,8 @@ def test_manifest_is_written_as_json_dumps_writes_it(release, tmp_path):
     assert (tmp_path / "lazy.json").read_bytes() == written
     shapes = {"empty": [], "empty_lazy": LazyItems(0, str), "dict": {}, "none": None,
               "nested": [[1, [2, {}]], {"a": [], "b": {"c": "正文\n\"x\""}}], "n": 1.5,
-              "tuple": (1, "二"), "text": "line\nbreak", "deep": {"x": {"y": [True, False]}}}
+              "tuple": (1, "二"), "text": "line\nbreak", "deep": {"x": {"y": [True, False]}},
+              "long": LazyItems(2500, lambda i: {"i": i, "list": [str(i)] * (i % 3)})}
     for doc in (shapes, {}, {"only": [{"k": "v"}]}):
         manifest.write(tmp_path / "m.json", doc)
         assert (tmp_path / "m.json").read_bytes() == manifest.dumps(

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from ..sources import file_sha256
 
@@ -152,18 +152,21 @@ def write(path: Path, doc: Mapping[str, Any]) -> None:
                 if not value:
                     fh.write("[]")
                     continue
-                for i, item in enumerate(value):
-                    fh.write(",\n    " if i else "[\n    ")
-                    _write_indented(fh, encoder, item, "\n    ")
+                # a batch of items at a time, encoded as a list and re-indented in one pass:
+                # "[\n  a,\n  b\n]" less its brackets is "\n  a,\n  b" (an item at a time
+                # cost ~4 µs more per input)
+                for start in range(0, len(value), _BATCH):
+                    batch = [value[i] for i in range(start, min(start + _BATCH, len(value)))]
+                    fh.write("," if start else "[")
+                    fh.write(encoder.encode(batch)[1:-2].replace("\n", "\n  "))
                 fh.write("\n  ]")
             else:
-                _write_indented(fh, encoder, value, "\n  ")
+                for chunk in encoder.iterencode(value):
+                    fh.write(chunk.replace("\n", "\n  ") if "\n" in chunk else chunk)
         fh.write("\n}\n")
 
 
-def _write_indented(fh: TextIO, encoder: json.JSONEncoder, value: Any, newline: str) -> None:
-    for chunk in encoder.iterencode(value):
-        fh.write(chunk.replace("\n", newline) if "\n" in chunk else chunk)
+_BATCH = 1000  # items of a sequence encoded together by `write` (~0.6 MB of a manifest's inputs)
 
 
 def write_sums(root: Path, name: str = "SHA256SUMS") -> None:
