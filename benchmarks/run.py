@@ -22,6 +22,7 @@ Lines file of the packed records (records/s). Writes everything, with the machin
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -296,9 +297,17 @@ def _files(path: Path) -> list[str]:
 
 
 def git_rev() -> str | None:
+    """The git revision of the corpuskit being measured (the one this Python imports, which
+    may be another checkout's, through PYTHONPATH), with ``+dirty`` when its code differs from
+    that commit; None outside a git checkout."""
+    spec = importlib.util.find_spec("corpuskit")
+    package = Path(spec.origin).parent if spec and spec.origin else HERE
     try:
-        return subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
+        def git(*args: str) -> str:
+            return subprocess.run(["git", "-C", str(package), *args], capture_output=True,
+                                  text=True, check=True).stdout.strip()
+        rev = git("rev-parse", "--short", "HEAD")
+        return rev + ("+dirty" if git("status", "--porcelain", "--", ".") else "")
     except (OSError, subprocess.CalledProcessError):
         return None
 
