@@ -478,6 +478,14 @@ def iter_files(inputs: Iterable[str | os.PathLike[str]], follow_links: bool = Fa
                 yield name, p
 
 
+def path_prefix(directory: str) -> str:
+    """What `iter_files` puts before the name of a file in ``directory`` (as ``str(Path)``
+    would spell the joined path: no ``./`` in front, one separator after a root)."""
+    if directory == ".":
+        return ""
+    return directory if directory.endswith(os.sep) else directory + os.sep
+
+
 _SEP = os.fsencode(os.sep)
 # (sort key, kind, name, is_link) of a directory's entries; kinds in the order they sort in
 _FILE, _DIR_ITSELF, _DIR_FILES = 0, 1, 2
@@ -525,8 +533,7 @@ def _sorted_files(path: str, listing: list[tuple[bytes, int, str, bool]], root: 
     """The files under ``path`` (whose `_listing` is ``listing``) in sorted order, and the
     directories under it that cannot be listed."""
     below: dict[str, list[tuple[bytes, int, str, bool]] | None] = {}
-    # what Path would make of the joined path: no "./" in front, one separator after a root
-    prefix = "" if path == "." else path if path.endswith(os.sep) else path + os.sep
+    prefix = path_prefix(path)
     for _, kind, name, is_link in listing:
         sub = prefix + name
         if kind == _FILE:

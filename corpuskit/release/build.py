@@ -56,7 +56,7 @@ from .. import __version__
 from ..limits import Limits
 from ..pipeline import DEFAULT_LIMITS, unload
 from ..schema import schema_id, schema_path, schema_version
-from ..sources import iter_files
+from ..sources import iter_files, path_prefix
 from ..writers import card, manifest
 from ..writers.bagit import make_bag
 from ..writers.croissant import write_croissant
@@ -308,7 +308,7 @@ def _walk(inputs: Sequence[str | os.PathLike[str]]) -> InputFiles:
         base: str | None = None
         for name, root in iter_files([given_path]):
             if base is None or not name.startswith(base):
-                base = os.fspath(root) + os.sep
+                base = path_prefix(os.fspath(root))
             # (a string cut, not Path.relative_to: this runs for every input file)
             rel = name[len(base):] if name.startswith(base) else \
                 os.fspath(Path(name).relative_to(root))
