@@ -454,7 +454,7 @@ def iter_files(inputs: Iterable[str | os.PathLike[str]], follow_links: bool = Fa
     to the input (as ``sorted`` would sort them), one directory listed at a time: the walk
     holds the listings of the directories it is in, never the list of every file (100,000
     paths as Path objects were ~70 MB, the largest thing a pack's driver held). Each file is
-    a path as ``str(Path(...))`` spells it.
+    a path as ``str(Path(...))`` spells it, and starts with `path_prefix` of its root.
 
     A directory the walk cannot list is yielded too, at its own path's place, so that reading
     it reports why instead of its files vanishing silently.

@@ -92,7 +92,7 @@ def test_manifest_accounts_for_every_input(release):
 
 
 def test_manifest_is_written_as_json_dumps_writes_it(release, tmp_path):
-    """The streaming writer (top-level sequences an item at a time, as the pack's inputs are
+    """The streaming writer (top-level sequences a batch at a time, as the pack's inputs are
     made) gives json.dumps's bytes: for the release's own manifest, whose inputs are given
     lazily, and for values of every shape."""
     from corpuskit.release.build import LazyItems

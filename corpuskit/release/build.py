@@ -307,22 +307,18 @@ def _walk(inputs: Sequence[str | os.PathLike[str]]) -> InputFiles:
         prefix = f"{given_path.resolve().name}/" if several and given_path.is_dir() else ""
         base: str | None = None
         for name, root in iter_files([given_path]):
-            if base is None or not name.startswith(base):
+            if base is None:  # iter_files names every file of an input under path_prefix(root)
                 base = path_prefix(os.fspath(root))
-            # (a string cut, not Path.relative_to: this runs for every input file)
-            rel = name[len(base):] if name.startswith(base) else \
-                os.fspath(Path(name).relative_to(root))
-            if os.sep != "/":
-                rel = rel.replace(os.sep, "/")
+            on_disk = name[len(base):]  # a string cut, not Path.relative_to: every input file
+            rel = on_disk.replace(os.sep, "/") if os.sep != "/" else on_disk
             # A name that is not UTF-8 (surrogate-escaped by Python) cannot go into JSON or
             # Parquet as is: its undecodable bytes become U+FFFD in the stored path.
             if not rel.isascii():
                 rel = os.fsencode(rel).decode("utf-8", "replace")
-            stored = prefix + rel
-            if base + stored[len(prefix):] == name:
-                found.append(stored, base, len(prefix))
+            if rel == on_disk:
+                found.append(prefix + rel, base, len(prefix))
             else:
-                found.append(stored, name, -1)
+                found.append(prefix + rel, name, -1)
     return found
 
 

@@ -135,8 +135,8 @@ def write(path: Path, doc: Mapping[str, Any]) -> None:
     """`dumps` into a file, a piece at a time, with the same bytes.
 
     A large archive's manifest lists hundreds of thousands of inputs: its text is never held
-    whole, and a top-level value may be any `Sequence`, whose items are then taken one at a
-    time (the pack's ``inputs`` are made as they are written). Written here rather than by
+    whole, and a top-level value may be any `Sequence`, whose items are then taken a thousand
+    at a time (the pack's ``inputs`` are made as they are written). Written here rather than by
     ``json.dump``, which takes only lists and tuples for arrays; each value is encoded by
     ``json``, and indented by putting the indentation after its newlines (there is no newline
     inside a JSON string).
