@@ -89,6 +89,23 @@ def test_mirror_furniture_lines_go_as_a_multiline_regex_would_take_them(lines):
     assert got == expected
 
 
+@settings(max_examples=examples(300))
+@given(st.lists(st.sampled_from([
+    mirror._SHARE_MARK, f"<p>{mirror._SHARE_MARK}</p>", "https://a.example/p/1.md", "<br/>",
+    "<br>https://b.example/x", f"<br>{mirror._SHARE_MARK}", "正文", "", " ", "<div>",
+    "http://c.example/2.md 分享",
+]), max_size=12))
+def test_mirror_share_blocks_are_what_the_multiline_regex_finds(lines):
+    """The share blocks are looked for only at the lines holding the share mark: the same
+    matches as ``_SHARE_RE.finditer``, and the same text once they are cut out."""
+    text = "\n".join(lines)
+    found = mirror._share_blocks(text)
+    expected = list(mirror._SHARE_RE.finditer(text))
+    assert [(m.span(), m.group("lines")) for m in found] == [
+        (m.span(), m.group("lines")) for m in expected]
+    assert mirror._without(text, found) == mirror._SHARE_RE.sub("", text)
+
+
 def test_mirror_body_found_when_its_attribute_is_spelled_with_character_references():
     """The body lookup tries only the XPaths whose attribute value the page holds as text; a
     page that spells it with references (``id="&#97;rtbody"``) still has its body found."""
