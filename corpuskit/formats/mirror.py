@@ -46,8 +46,9 @@ _FURNITURE = (
 
 def _share_blocks(text: str) -> list[re.Match[str]]:
     """What ``_SHARE_RE.finditer(text)`` finds, tried only at the start of each line holding
-    the share mark: the regex's ``^.*`` is otherwise tried at every character (~85 µs a page
-    that has the mark). A line holding the mark always matches."""
+    the share mark: the regex's ``^.*`` is otherwise tried at every character (its search and
+    substitution took ~480 µs on a 31 KB page holding the mark; ~30 µs this way). A line
+    holding the mark always matches."""
     found: list[re.Match[str]] = []
     pos = 0
     while (i := text.find(_SHARE_MARK, pos)) >= 0:
