@@ -125,14 +125,14 @@ def by_library(out_files: list[Path]) -> dict[str, int]:
 
 
 def count(stage: str, root: Path, files: list[Path],
-          libraries: dict[str, int] | None = None) -> int:
+          libraries: bool = False) -> tuple[int, dict[str, int]]:
     """Instructions of one child run over ``files`` under ``root`` (summed over any processes
-    it forks). With ``libraries`` (a dict to fill), the run is under callgrind and the dict
-    gets its instructions per library."""
+    it forks), and with ``libraries`` (a run under callgrind) its instructions per library
+    (`by_library`; empty without)."""
     with tempfile.TemporaryDirectory() as tmp:
         list_file = Path(tmp) / "files.txt"
         list_file.write_text("".join(f"{f}\n" for f in [root, *files]), encoding="utf-8")
-        if libraries is not None:
+        if libraries:
             tool = ["--tool=callgrind", f"--callgrind-out-file={tmp}/callgrind.%p"]
         else:
             tool = ["--tool=cachegrind", "--cache-sim=no",
@@ -145,14 +145,14 @@ def count(stage: str, root: Path, files: list[Path],
         env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         done = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        if libraries is not None and done.returncode == 0:
-            libraries.update(by_library(sorted(Path(tmp).glob("callgrind.*"))))
+        per_library = (by_library(sorted(Path(tmp).glob("callgrind.*")))
+                       if libraries and done.returncode == 0 else {})
     if done.returncode != 0:
         sys.exit(f"valgrind run failed ({done.returncode}):\n{done.stderr[-2000:]}")
     found = _IREFS.findall(done.stderr)
     if not found:
         sys.exit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
-    return sum(int(n.replace(",", "")) for n in found)
+    return sum(int(n.replace(",", "")) for n in found), per_library
 
 
 def main() -> None:
@@ -178,10 +178,8 @@ def main() -> None:
     if len(files) - len(half) < 1:
         sys.exit(f"{args.corpus}: too few captures to count")
     started = time.monotonic()
-    libs_base: dict[str, int] | None = {} if args.by_library else None
-    libs_full: dict[str, int] | None = {} if args.by_library else None
-    base = count(args.stage, args.corpus, half, libs_base)
-    full = count(args.stage, args.corpus, files, libs_full)
+    base, libs_base = count(args.stage, args.corpus, half, args.by_library)
+    full, libs_full = count(args.stage, args.corpus, files, args.by_library)
     extra = len(files) - len(half)
     result = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -193,21 +191,21 @@ def main() -> None:
     }
     print(f"{args.stage}: {result['instructions_per_capture']:,} instructions per capture "
           f"({extra} captures; {result['seconds']} s under valgrind)")
-    if libs_base is not None and libs_full is not None:
+    if args.by_library:
         per_capture = {lib: round((libs_full.get(lib, 0) - libs_base.get(lib, 0)) / extra)
                        for lib in libs_full.keys() | libs_base.keys()}
-        result["instructions_per_capture_by_library"] = dict(
-            sorted(per_capture.items(), key=lambda kv: (-kv[1], kv[0])))
+        per_capture = dict(sorted(per_capture.items(), key=lambda kv: (-kv[1], kv[0])))
+        result["instructions_per_capture_by_library"] = per_capture
         print_libraries(per_capture)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 
 def print_libraries(per_capture: dict[str, int]) -> None:
-    """The per-library table, largest first; libraries under 0.5% of the total as one row."""
+    """The per-library table in the order given; libraries under 0.5% of the total as one row."""
     total = sum(per_capture.values())
     small = 0
-    for lib, n in sorted(per_capture.items(), key=lambda kv: (-kv[1], kv[0])):
+    for lib, n in per_capture.items():
         if abs(n) < total * 0.005:
             small += n
         else:
