@@ -71,6 +71,24 @@ def test_clean_chars_fast_path_knows_every_character_it_changes():
     assert wrong == []
 
 
+def test_printable_text_without_spaces_has_nothing_for_normalize_inline_to_decide():
+    """normalize_inline returns a stripped line that is printable and holds no space as its
+    NFC form, skipping clean_chars and the whitespace runs: every printable code point but the
+    space must then be neither whitespace nor changed by clean_chars, and no whitespace
+    character may come out of composing others."""
+    wrong = []
+    for c in map(chr, range(sys.maxunicode + 1)):
+        if 0xD800 <= ord(c) < 0xE000:
+            continue
+        if c.isprintable() and c != " " and (
+                c.isspace() or clean_chars(f"a{c}b") != unicodedata.normalize("NFC", f"a{c}b")):
+            wrong.append(f"U+{ord(c):04X}")
+        # a composition's result decomposes canonically into two characters
+        if c.isspace() and len(unicodedata.normalize("NFD", c)) > 1:
+            wrong.append(f"U+{ord(c):04X} (composed)")
+    assert wrong == []
+
+
 # -- properties ----------------------------------------------------------------------------
 
 CJK = st.sampled_from("中文朝鲜报导德國之聲經濟かなカナ한국어㐀𠀀")
@@ -93,6 +111,16 @@ LATIN_WORD = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEZ�
 def test_normalize_inline_is_idempotent(text):
     once = normalize_inline(text)
     assert normalize_inline(once) == once
+
+
+@settings(max_examples=examples(400))
+@given(INLINE_TEXT)
+def test_normalize_inline_fast_path_gives_what_the_runs_would(text):
+    """The shortcut for lines without whitespace inside gives what deciding the runs of the
+    cleaned text gives (the two paths of normalize_inline, each on every text)."""
+    cleaned = clean_chars(text).strip()
+    assert normalize_inline(text) == unicodedata.normalize(
+        "NFC", text_module._ws_decide_re.sub(text_module._decide_run, cleaned))
 
 
 @settings(max_examples=examples(300))
