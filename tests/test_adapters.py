@@ -27,6 +27,29 @@ def test_markdown_notes_are_not_mirror_pages():
     assert outcome.reason == "unknown_layout"
 
 
+@pytest.mark.parametrize("pixel,mirror_url", [
+    ("<img src='http://mirror.example/pages/n1.md' width='0px' height='0px'/>",
+     "http://mirror.example/pages/n1.md"),
+    ("", "https://mirror.example/share/9.md"),  # no pixel: the share block names the page
+])
+def test_mirror_page_links_are_read_and_cut_from_the_text(pixel, mirror_url):
+    """The last original link is the source URL, the tracking pixel's src (or else the share
+    block's page) the mirror URL; none of them is left in the article's text."""
+    page = "\n".join([
+        "### 标题一则", "------------------------",
+        "<div class=\"post_content\"><p>正文第一段。</p>",
+        "<p>原文链接：https://old.example.com/a.htm</p>",
+        f"<p>{mirror._SHARE_MARK}</p>", "<br>https://mirror.example/share/9.md",
+        "<p>正文第二段。</p></div>", pixel,
+        "---", "原文链接（需翻墙）：https://www.example.com/gb/23/7/26/n1.htm。",
+    ]).encode()
+    [outcome] = _outcomes("n1.md", page)
+    a = outcome.article
+    assert a.source_url == "https://www.example.com/gb/23/7/26/n1.htm"
+    assert a.source.mirror_url == mirror_url
+    assert a.text == "正文第一段。\n\n正文第二段。"
+
+
 def test_json_that_holds_no_articles_is_one_quarantined_file():
     lines = "\n".join(json.dumps({"corpus": "x", "path": f"p{i}", "size": i}) for i in range(50))
     [outcome] = _outcomes("manifest.jsonl", lines.encode())
