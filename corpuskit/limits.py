@@ -21,6 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+try:
+    # signal.signal without its wrapper, which makes the handler it is given and the one it
+    # returns into enum members by trying and catching a TypeError and a ValueError when they
+    # are functions: 4.6 µs a call against 0.3 (CPython 3.11), twice for every input
+    from _signal import signal as _set_handler
+except ImportError:  # an interpreter without CPython's _signal
+    _set_handler = signal.signal
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # 20 MiB: 2,000 times the largest real capture seen
 DEFAULT_TIMEOUT_SECONDS = 10.0  # real captures take milliseconds; this is for pathologies
 
@@ -77,7 +85,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             raise TimeLimitExceeded(f"over the time limit of {seconds:g} s")
 
     try:
-        previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+        previous_handler = _set_handler(signal.SIGALRM, on_alarm)
     except ValueError:  # not the main interpreter's main thread after all
         yield
         return
@@ -94,7 +102,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             state["active"] = False
             signal.setitimer(signal.ITIMER_REAL, 0)
     finally:
-        signal.signal(signal.SIGALRM, previous_handler)
+        _set_handler(signal.SIGALRM, previous_handler)
         if outer_delay:
             left = outer_delay - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), outer_interval)

@@ -188,20 +188,35 @@ def test_timeout_stops_a_runaway_adapter(monkeypatch):
 @pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no SIGALRM timer here")
 def test_time_limit_restores_an_enclosing_timer():
     fired = []
-    previous = signal.signal(signal.SIGALRM, lambda *a: fired.append(True))
+
+    def enclosing(*a):
+        fired.append(True)
+
+    previous = signal.signal(signal.SIGALRM, enclosing)
     try:
         signal.setitimer(signal.ITIMER_REAL, 30)
         with time_limit(5):
-            pass
+            assert signal.getsignal(signal.SIGALRM) is not enclosing
         left, _ = signal.getitimer(signal.ITIMER_REAL)
         assert 25 < left <= 30
-        assert signal.getsignal(signal.SIGALRM) is not previous
+        assert signal.getsignal(signal.SIGALRM) is enclosing
         with pytest.raises(TimeLimitExceeded), time_limit(0.05):
             time.sleep(1)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert fired == []
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no SIGALRM timer here")
+def test_time_limit_restores_the_default_handler():
+    previous = signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    try:
+        with time_limit(5):
+            pass
+        assert signal.getsignal(signal.SIGALRM) is signal.Handlers.SIG_DFL
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_lazy_loading_happens_outside_the_time_limit():
