@@ -74,12 +74,18 @@ class Draft:
 
 GALLERY_HEADING = re.compile(r"图集|圖集|组图|組圖|相册|相冊|gallery|幻灯|slideshow", re.I)
 # Headings of related-article link lists; the link-dense paragraphs after them go too.
+_RELATED_WORDS = ("延伸閱讀", "延伸阅读", "相关新闻", "相關新聞", "相关阅读", "相關閱讀",
+                  "相关文章", "相關文章", "推荐阅读", "推薦閱讀", "更多新闻", "更多新聞",
+                  "相关报道", "相關報導")
+_RELATED_PREFIX_WORDS = ("相关报道", "相關報導", "相关阅读", "相關閱讀", "延伸阅读", "延伸閱讀",
+                         "相关新闻", "相關新聞")
 RELATED_HEADING = re.compile(
-    r"\s*[【\[]?(?:延伸閱讀|延伸阅读|相关新闻|相關新聞|相关阅读|相關閱讀|相关文章|相關文章|推荐阅读|"
-    r"推薦閱讀|更多新闻|更多新聞|相关报道|相關報導|Related(?: (?:stories|articles|coverage))?)"
+    rf"\s*[【\[]?(?:{'|'.join(_RELATED_WORDS)}|Related(?: (?:stories|articles|coverage))?)"
     r"[】\]]?\s*[：:]?\s*", re.I)
-RELATED_PREFIX = re.compile(
-    r"(?:相关报道|相關報導|相关阅读|相關閱讀|延伸阅读|延伸閱讀|相关新闻|相關新聞)\s*[：:]?\s*\S")
+RELATED_PREFIX = re.compile(rf"(?:{'|'.join(_RELATED_PREFIX_WORDS)})\s*[：:]?\s*\S")
+# What a match of either can start with, whitespace aside: one set lookup spares the two
+# regex calls (~0.4 µs each, ~19 paragraphs a capture) for the paragraphs starting otherwise
+_RELATED_LEADS = frozenset("【[Rr" + "".join(w[0] for w in _RELATED_WORDS + _RELATED_PREFIX_WORDS))
 CAPTION_PARAGRAPH = re.compile(r"^(?:图|圖|上图|下图|上圖|下圖|图片|圖片|照片)\s*\d*\s*[：:]\s*")
 _PLACE_DASH = re.compile(r"[^\s。！？]{1,12}\s*[—–-]{1,2}")
 _DASHES = ("—", "–", "-")  # how every full match of _PLACE_DASH ends
@@ -331,7 +337,9 @@ def assemble(draft: Draft, capture: Capture) -> Article:
                     continue
                 kept.append(line)
             text = "\n".join(kept)
-        if not text or not _HAS_WORD.search(text):
+        # \w is what str.isalnum() calls alphanumeric, and "_": the first character answers
+        # for most paragraphs
+        if not text or not (text[0].isalnum() or _HAS_WORD.search(text)):
             continue  # empty, or only punctuation left over from broken markup (">)
         if not paragraphs and normalize_inline(text) == title:
             continue  # the headline repeated at the top of the body
@@ -339,11 +347,13 @@ def assemble(draft: Draft, capture: Capture) -> Article:
             continue
         if block.kind == "li" and block.link_density > 0.8:
             continue  # related-link list
-        if RELATED_HEADING.fullmatch(text):
-            in_related = True
-            continue
-        if RELATED_PREFIX.match(text) and (len(text) < 80 or block.link_density > 0.5):
-            continue  # "相关报道 纳达尔赢得…", "相关阅读：…｜…"
+        lead = text[0]
+        if lead in _RELATED_LEADS or lead.isspace():
+            if RELATED_HEADING.fullmatch(text):
+                in_related = True
+                continue
+            if RELATED_PREFIX.match(text) and (len(text) < 80 or block.link_density > 0.5):
+                continue  # "相关报道 纳达尔赢得…", "相关阅读：…｜…"
         if uncaptioned and CAPTION_PARAGRAPH.match(text):
             # Minghui and others put the caption in the next paragraph: "图：…" / "图1：…"
             for img in uncaptioned:

@@ -229,3 +229,22 @@ def test_junk_image_search_answers_what_the_case_insensitive_pattern_does(
     rules = compiled(outlet_id)
     own = rules.rule.junk_images if rules.rule else ()
     assert bool(rules.is_junk_image(url)) == bool(_alt(GENERIC.junk_images + own).search(url))
+
+
+def test_a_related_paragraph_starts_with_one_of_the_leads_assemble_knows() -> None:
+    """assemble tries RELATED_HEADING and RELATED_PREFIX only on a paragraph whose first
+    character is in _RELATED_LEADS or is whitespace; and a paragraph it skips as having no word
+    has no alphanumeric first character."""
+    heading, prefix = assemble.RELATED_HEADING, assemble.RELATED_PREFIX
+    assert all(heading.fullmatch(w) for w in assemble._RELATED_WORDS)
+    assert all(prefix.match(w + "：文") for w in assemble._RELATED_PREFIX_WORDS)
+    # a match starts with a word's first character (under the patterns' flags) or "Related"'s,
+    # or (the heading) with whitespace or a bracket
+    firsts = "".join(w[0] for w in assemble._RELATED_WORDS + assemble._RELATED_PREFIX_WORDS)
+    assert set(re.findall(f"[{re.escape(firsts)}R]", ALL_CHARACTERS, re.I)) <= \
+        assemble._RELATED_LEADS
+    before = [c for c in ALL_CHARACTERS if heading.fullmatch(c + "相关新闻")]
+    assert "【" in before and " " in before
+    assert all(c in assemble._RELATED_LEADS or c.isspace() for c in before)
+    assert not [c for c in ALL_CHARACTERS if prefix.match(c + "相关新闻：文")]
+    assert all(assemble._HAS_WORD.match(c) for c in ALL_CHARACTERS if c.isalnum())
