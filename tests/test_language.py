@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from zhon import cedict
 
-from corpuskit.language import chinese_script, detect_language
+from corpuskit.language import (
+    SCRIPT_RANGES,
+    _code_points,
+    _script_counts,
+    chinese_script,
+    detect_language,
+)
 
 SIMPLIFIED_ONLY = sorted(set(cedict.simplified) - set(cedict.traditional))
 TRADITIONAL_ONLY = sorted(set(cedict.traditional) - set(cedict.simplified))
@@ -53,4 +59,34 @@ def test_code_points_beyond_the_table_and_lone_surrogates_count_for_neither() ->
     ("1234 5678 —", "und"),
 ])
 def test_detect_language(text: str, tag: str) -> None:
+    assert detect_language(text) == tag
+
+
+def test_the_script_counts_are_of_their_ranges_alone() -> None:
+    """detect_language counts Han, kana and hangul with one table: each range's first and last
+    code point count for their script; their neighbours outside every range, higher code
+    points and lone surrogates for none."""
+    ranges = list(SCRIPT_RANGES.values())
+    for n, script in enumerate(ranges):
+        inside = "".join(chr(c) for first, last in script for c in (first, last))
+        expected = [0] * len(ranges)
+        expected[n] = len(inside)
+        assert _script_counts(_code_points(inside)) == expected
+    within = {c for script in ranges for first, last in script for c in range(first, last + 1)}
+    outside = "".join(chr(c) for script in ranges for first, last in script
+                      for c in (first - 1, last + 1) if c not in within)
+    assert outside
+    assert _script_counts(_code_points(outside + "\U00020000\U0010ffff\ud800a")) == [0, 0, 0]
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert _script_counts(_code_points(everything)) == [
+        sum(last - first + 1 for first, last in script) for script in ranges]
+
+
+@pytest.mark.parametrize(("text", "tag"), [
+    # the Han share of the first 600 characters decides Chinese before any letter is counted
+    ("这" * 180 + "a" * 420 + "这" * 1000, "zh-Hans"),
+    # under 30% of the head and of its letters: not Chinese (the model finds no language)
+    ("这" * 179 + "a" * 421 + "這" * 1000, "und"),
+])
+def test_the_han_share_is_read_off_the_head(text: str, tag: str) -> None:
     assert detect_language(text) == tag
