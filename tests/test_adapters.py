@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import seed
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import corpuskit
+from corpuskit.blocks import parse_fragment
 from corpuskit.formats import mirror
 from corpuskit.pipeline import extract_capture
 from corpuskit.sources import Capture
@@ -48,6 +50,69 @@ def test_mirror_page_links_are_read_and_cut_from_the_text(pixel, mirror_url):
     assert a.source_url == "https://www.example.com/gb/23/7/26/n1.htm"
     assert a.source.mirror_url == mirror_url
     assert a.text == "正文第一段。\n\n正文第二段。"
+
+
+# What each body container of the mirror adapter is, as the XPaths it replaced.
+BODY_XPATHS = [
+    "//*[@id='artbody']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' post_content ')]",
+    "//*[contains(@class, 'ar_articleContent')]",
+    "//*[contains(@class, 'StandardArticleBody_body')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' wsw ')]",
+    "//*[@itemprop='articleBody']",
+]
+
+
+def _body_by_xpath(root):
+    for xpath in BODY_XPATHS:
+        found = root.xpath(xpath)
+        if found:
+            return found[0]
+    return None
+
+
+ATTRIBUTES = st.sampled_from([
+    'id="artbody"', 'id="artbody2"', 'id=" artbody"', 'class="post_content"',
+    'class="a\tpost_content\nb"', 'class="post_contentx"', 'class="a\xa0post_content"',
+    'class=" wsw "', 'class="wswx"', 'class="x ar_articleContentBody"', 'class="Ar_articleContent"',
+    'class="StandardArticleBody_body_1"', 'itemprop="articleBody"', 'itemprop="articlebody"',
+    'id="&#97;rtbody"', "",
+])
+
+
+@settings(max_examples=examples(300))
+@given(st.lists(st.tuples(st.sampled_from(["div", "p", "section"]), ATTRIBUTES,
+                          st.integers(0, 2)), max_size=8))
+def test_mirror_body_is_the_container_its_xpaths_find_first(elements):
+    """Each element (tag, attribute, how many of the elements after it it holds) nests as
+    drawn; the body is the first element, in document order, of the first container XPath
+    that finds any."""
+    html, closing = "", []
+    for tag, attribute, holds in elements:
+        html += f"<{tag} {attribute}>x"
+        closing.append((tag, holds))
+        while closing and closing[-1][1] == 0:
+            html += f"</{closing.pop()[0]}>"
+        if closing:
+            closing[-1] = (closing[-1][0], closing[-1][1] - 1)
+    html += "".join(f"</{tag}>" for tag, _ in reversed(closing))
+    root = parse_fragment(html)
+    assert mirror._find_body(root, html) is _body_by_xpath(root)
+
+
+def test_mirror_body_of_every_mirror_capture_is_what_the_xpaths_find():
+    pages = [seed(p).read_text(encoding="utf-8") for p in ("000", "001", "002", "003", "004")]
+    pages += [p.read_text(encoding="utf-8")
+              for p in (Path(__file__).parent / "fixtures" / "corpora").rglob("*.md")]
+    checked = 0
+    for text in pages:
+        if not mirror.sniff(text):
+            continue
+        html = text[mirror._TITLE_RE.search(text).end():]
+        root = parse_fragment(html)
+        assert mirror._find_body(root, html) is _body_by_xpath(root)
+        checked += 1
+    assert checked >= 15
 
 
 def test_json_that_holds_no_articles_is_one_quarantined_file():
