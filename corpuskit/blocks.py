@@ -73,7 +73,6 @@ class Block:
     embed_url: str | None = None
     # the heading text in force when this block was met ("相关图集：…" marks a gallery)
     section: str | None = None
-    emphasis: bool = False  # the whole paragraph is <strong>/<b> (a subheading) or <em>/<i>
 
     @property
     def link_density(self) -> float:
@@ -187,8 +186,8 @@ class _Walker:
         self.buf: list[str] = []
         self.links: list[Link] = []
         self.link_chars = 0
-        # the open block elements, with their tag and class attribute (read once)
-        self.block_stack: list[tuple[lxml.etree._Element, str, str]] = []
+        # the open block elements' tags and class attributes (read once)
+        self.block_stack: list[tuple[str, str]] = []
         self.section: str | None = None
         self.all_links: list[Link] = []
         # whether the fragment holds any image or player at all: without one, no element can
@@ -207,7 +206,7 @@ class _Walker:
             return  # most block boundaries close nothing but pretty-printer indentation
         links, self.links = self.links, []
         link_chars, self.link_chars = self.link_chars, 0
-        container, tag, classes = self.block_stack[-1] if self.block_stack else (None, "div", "")
+        tag, classes = self.block_stack[-1] if self.block_stack else ("div", "")
         if "&#" in raw:  # double-escaped numeric references (O&amp;#039Fallon)
             raw = _NUMERIC_REF.sub(lambda m: htmllib.unescape(m.group().rstrip(";") + ";"), raw)
         lines = ([normalize_inline(line) for line in raw.split(_BR)] if _BR in raw
@@ -220,7 +219,6 @@ class _Walker:
             elif paragraphs[-1]:
                 paragraphs.append([])
         kind = "heading" if tag in HEADING_TAGS else ("li" if tag == "li" else "p")
-        emphasis = container is not None and _whole_emphasis(container)
         for para in paragraphs:
             if not para:
                 continue
@@ -233,7 +231,6 @@ class _Walker:
                 links=links,
                 link_chars=min(link_chars, len(text)),
                 section=self.section,
-                emphasis=emphasis,
             )
             if kind == "heading":
                 self.section = text
@@ -290,7 +287,7 @@ class _Walker:
         is_block = tag in BLOCK_TAGS
         if is_block:
             self.flush()
-            self.block_stack.append((el, tag, cls.strip()))
+            self.block_stack.append((tag, cls.strip()))
         text = el.text
         if text:
             self.buf.append(text)
@@ -491,16 +488,6 @@ def _is_caption(el: lxml.etree._Element, tag: object = None) -> bool:
         and not (el.text or "").strip()
         and not (kids[0].tail or "").strip()
     )
-
-
-def _whole_emphasis(el: lxml.etree._Element) -> bool:
-    """True when all of a block's text sits inside one <strong>/<b>/<em>/<i>."""
-    if (el.text or "").strip():  # the usual case, and the cheapest test
-        return False
-    kids = [c for c in el if isinstance(c.tag, str)]
-    if len(kids) != 1 or (kids[0].tail or "").strip():
-        return False
-    return kids[0].tag in ("strong", "b", "em", "i")
 
 
 def html_to_blocks(html: str | lxml.etree._Element) -> tuple[list[Block], list[Link]]:
