@@ -33,7 +33,7 @@ from .outlets import (
     rule_for_url,
 )
 from .sources import Capture
-from .text import clean_chars, join_paragraphs, normalize_inline
+from .text import WORD, clean_chars, join_paragraphs, normalize_inline
 from .urls import article_id, clean_url, registered_domain, safe_uri, unwrap_image_proxy
 
 
@@ -89,7 +89,6 @@ _RELATED_LEADS = frozenset("【[Rr" + "".join(w[0] for w in _RELATED_WORDS + _RE
 CAPTION_PARAGRAPH = re.compile(r"^(?:图|圖|上图|下图|上圖|下圖|图片|圖片|照片)\s*\d*\s*[：:]\s*")
 _PLACE_DASH = re.compile(r"[^\s。！？]{1,12}\s*[—–-]{1,2}")
 _DASHES = ("—", "–", "-")  # how every full match of _PLACE_DASH ends
-_HAS_WORD = re.compile(r"\w")
 _TAG_URL = re.compile(r"/(?:tag|tags|topic|keyword)s?/|[?&](?:tag|keyword)=", re.I)
 _CREDIT_WORDS = re.compile(
     r"[A-Za-z]{2}|摄影|摄|攝|图片|圖片|图源|圖源|供图|供圖|提供|截图|截圖|资料|資料|合成|"
@@ -337,9 +336,8 @@ def assemble(draft: Draft, capture: Capture) -> Article:
                     continue
                 kept.append(line)
             text = "\n".join(kept)
-        # \w is what str.isalnum() calls alphanumeric, and "_": the first character answers
-        # for most paragraphs
-        if not text or not (text[0].isalnum() or _HAS_WORD.search(text)):
+        # an alphanumeric first character is a word character, and answers most paragraphs
+        if not text or not (text[0].isalnum() or WORD.search(text)):
             continue  # empty, or only punctuation left over from broken markup (">)
         if not paragraphs and normalize_inline(text) == title:
             continue  # the headline repeated at the top of the body

@@ -44,6 +44,11 @@ _line_break_re = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # Other C0/C1 controls (a stray NUL, \x08 or \x1b in a capture) and DEL.
 _control_re = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f]")
 _ws_run_re = re.compile(r"\s+")
+# A word character: what str.isalnum() calls alphanumeric, and "_". clean_chars removes none,
+# so a text holding one has something left once cleaned (pipeline's emptiness check, and
+# assemble's test for paragraphs that are only punctuation; tests/test_robustness.py and
+# tests/test_rules.py check both facts over every code point).
+WORD = re.compile(r"\w")
 # Any character clean_chars changes (the union of the three classes above, and \x1f).
 _unclean_re = re.compile(
     "[\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029" + _invisible_re.pattern[1:-1]

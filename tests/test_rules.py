@@ -31,6 +31,7 @@ from corpuskit.outlets import (
     _alt,
     compiled,
 )
+from corpuskit.text import WORD
 
 if sys.version_info >= (3, 11):
     from re import _constants as sre_constants
@@ -247,4 +248,4 @@ def test_a_related_paragraph_starts_with_one_of_the_leads_assemble_knows() -> No
     assert "【" in before and " " in before
     assert all(c in assemble._RELATED_LEADS or c.isspace() for c in before)
     assert not [c for c in ALL_CHARACTERS if prefix.match(c + "相关新闻：文")]
-    assert all(assemble._HAS_WORD.match(c) for c in ALL_CHARACTERS if c.isalnum())
+    assert all(WORD.match(c) for c in ALL_CHARACTERS if c.isalnum())
