@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import lxml.etree
 import lxml.html
@@ -55,14 +55,10 @@ class Block:
 
     kind: str
     text: str = ""
-    tag: str = ""
-    classes: str = ""
-    links: list[Link] = field(default_factory=list)
-    link_chars: int = 0
+    link_chars: int = 0  # how much of the text is inside links
     # images
     src: str | None = None
     alt: str | None = None
-    img_title: str | None = None
     caption: str | None = None
     caption_title: str | None = None
     credit: str | None = None
@@ -184,10 +180,8 @@ class _Walker:
     def __init__(self, media: bool) -> None:
         self.blocks: list[Block] = []
         self.buf: list[str] = []
-        self.links: list[Link] = []
-        self.link_chars = 0
-        # the open block elements' tags and class attributes (read once)
-        self.block_stack: list[tuple[str, str]] = []
+        self.link_chars = 0  # of the links whose text is in ``buf``
+        self.block_stack: list[str] = []  # the open block elements' tags
         self.section: str | None = None
         self.all_links: list[Link] = []
         # whether the fragment holds any image or player at all: without one, no element can
@@ -198,15 +192,15 @@ class _Walker:
 
     # -- paragraph buffer ------------------------------------------------------------
     def flush(self) -> None:
-        if not self.buf and not self.links:
+        # the links' characters belong to the text buffered with them, block or not
+        link_chars, self.link_chars = self.link_chars, 0
+        if not self.buf:
             return  # two flushes in five: a block opens or closes right after another
         raw = "".join(self.buf)
         self.buf = []
-        if not self.links and (not raw or raw.isspace()):
+        if raw.isspace():
             return  # most block boundaries close nothing but pretty-printer indentation
-        links, self.links = self.links, []
-        link_chars, self.link_chars = self.link_chars, 0
-        tag, classes = self.block_stack[-1] if self.block_stack else ("div", "")
+        tag = self.block_stack[-1] if self.block_stack else "div"
         if "&#" in raw:  # double-escaped numeric references (O&amp;#039Fallon)
             raw = _NUMERIC_REF.sub(lambda m: htmllib.unescape(m.group().rstrip(";") + ";"), raw)
         lines = ([normalize_inline(line) for line in raw.split(_BR)] if _BR in raw
@@ -226,16 +220,13 @@ class _Walker:
             block = Block(
                 kind=kind,
                 text=text,
-                tag=tag,
-                classes=classes,
-                links=links,
                 link_chars=min(link_chars, len(text)),
                 section=self.section,
             )
             if kind == "heading":
                 self.section = text
             self.blocks.append(block)
-            links, link_chars = [], 0
+            link_chars = 0
 
     # -- walking -----------------------------------------------------------------------
     def walk(self, el: lxml.etree._Element, tag: object = None) -> None:
@@ -280,14 +271,12 @@ class _Walker:
                 href = (el.get("href") or "").strip()
                 text = element_text(el)
                 if href:
-                    link = Link(href, text)
-                    self.links.append(link)
-                    self.all_links.append(link)
+                    self.all_links.append(Link(href, text))
                     self.link_chars += len(text)
         is_block = tag in BLOCK_TAGS
         if is_block:
             self.flush()
-            self.block_stack.append((tag, cls.strip()))
+            self.block_stack.append(tag)
         text = el.text
         if text:
             self.buf.append(text)
@@ -383,13 +372,11 @@ class _Walker:
                 kind="image",
                 src=src,
                 alt=(el.get("alt") or "").strip() or None,
-                img_title=(el.get("title") or "").strip() or None,
                 caption=caption or None,
                 caption_title=caption_title,
                 credit=credit or None,
                 width=el.get("width"),
                 height=el.get("height"),
-                classes=_classes(el),
                 section=self.section,
             )
         )

@@ -536,7 +536,7 @@ class _Walker:
         self.section: str | None = None
         self.skip: set[str] = set()  # caption texts expected right after the last picture
 
-    def text_block(self, kind: str, el: lxml.etree._Element, tag: str) -> None:
+    def text_block(self, kind: str, el: lxml.etree._Element) -> None:
         parts: list[str] = []
         links: list[Link] = []
         _collect(el, True, parts, links)
@@ -551,8 +551,8 @@ class _Walker:
             return  # the caption of the picture just before (now on the image) or of none
         self.skip = set()
         self.links += links
-        block = Block(kind=kind, text=text, tag=tag, links=links,
-                      link_chars=min(link_chars, len(text)), section=self.section)
+        block = Block(kind=kind, text=text, link_chars=min(link_chars, len(text)),
+                      section=self.section)
         if kind == "heading":
             self.section = text
         self.blocks.append(block)
@@ -569,7 +569,6 @@ class _Walker:
             kind="image",
             src=src,
             alt=(el.get("alt") or "").strip() or None,
-            img_title=(el.get("title") or "").strip() or None,
             caption=info.caption,
             credit=clean_chars(info.credit) if info.credit else None,
             width=info.width,
@@ -583,17 +582,15 @@ class _Walker:
         if tag == "graphic":
             self.image(el)
         elif tag == "head":
-            self.text_block("heading", el, el.get("rend") or "h2")
-        elif tag == "p" or tag == "code":
-            self.text_block("p", el, tag)
+            self.text_block("heading", el)
         elif tag == "list":
             for item in el.iterchildren("item"):
-                self.text_block("li", item, "li")
+                self.text_block("li", item)
                 for sub in item.iterchildren("list"):
                     self.walk(sub)
         elif tag == "table":
             for row in el.iter("row"):
-                self.text_block("p", row, "tr")
+                self.text_block("p", row)
         elif tag == "quote":
             if any(c.tag in ("p", "head", "list", "quote", "table") for c in el):
                 self.loose_text(el.text)
@@ -601,9 +598,9 @@ class _Walker:
                     self.walk(child)
                     self.loose_text(child.tail)
             else:
-                self.text_block("p", el, "blockquote")
+                self.text_block("p", el)
         else:
-            self.text_block("p", el, tag)
+            self.text_block("p", el)
 
     def walk_main(self, main: lxml.etree._Element) -> None:
         self.loose_text(main.text)
@@ -617,7 +614,7 @@ class _Walker:
         for line in (text or "").split("\n"):
             line = normalize_inline(line)
             if line:
-                self.blocks.append(Block(kind="p", text=line, tag="div", section=self.section))
+                self.blocks.append(Block(kind="p", text=line, section=self.section))
                 self.skip = set()
 
 
