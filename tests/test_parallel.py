@@ -234,3 +234,33 @@ def test_workers_are_forked_with_the_models_loaded_and_the_caller_left_as_it_was
         # worker's collections leave their pages shared
         assert warmed == 1 and frozen > 10_000
         assert allocator == "system"
+
+
+@pytest.mark.parametrize("pread", ["os.pread", "seek and read"])
+def test_blobs_come_back_as_written_in_any_order(tmp_path, monkeypatch, pread):
+    """The spill's raw bytes, written through its large buffer and read back one by one with
+    positioned reads (or, where there is no os.pread, a seek and a read): pieces smaller than
+    the buffer, larger than it, and empty ones."""
+    import random
+
+    from corpuskit.release import spill
+    from corpuskit.release.spill import IO_BUFFER, BlobReader, SpillWriter, blob_path
+
+    if pread != "os.pread":
+        monkeypatch.setattr(spill, "_pread", spill._seek_read)
+
+    rng = random.Random(5)
+    pieces = [rng.randbytes(n) for n in (0, 1, 8_000, IO_BUFFER - 3, IO_BUFFER + 17, 3, 0,
+                                         2 * IO_BUFFER, 65_536)]
+    writers = [SpillWriter(tmp_path, task) for task in (0, 1)]
+    where = [writers[i % 2].add_blob(piece) for i, piece in enumerate(pieces)]
+    for writer in writers:
+        writer.close()
+    order = list(range(len(pieces)))
+    rng.shuffle(order)
+    with BlobReader(tmp_path) as blobs:
+        assert [blobs.read(*where[i]) for i in order] == [pieces[i] for i in order]
+    path = blob_path(tmp_path, 1)
+    os.truncate(path, path.stat().st_size - 1)
+    with BlobReader(tmp_path) as blobs, pytest.raises(OSError, match="ends before byte"):
+        blobs.read(*where[7])  # the last piece of task 1 (odd places), now one byte short

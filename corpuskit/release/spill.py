@@ -23,6 +23,7 @@ their order and the shard cuts are a function of the inputs alone.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -30,6 +31,10 @@ from typing import IO, Any, NamedTuple
 
 BUCKETS = 256
 SPILL_DIR = "buckets"
+# The buffer of the work files written or read piece by piece (blobs, runs, segments): with
+# Python's default 8 KiB, most pieces (a capture is ~8 KB) went to the kernel one system call
+# each. A task holds a few such buffers at a time.
+IO_BUFFER = 1 << 20
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -91,7 +96,8 @@ class SpillWriter:
         self.task = task
         (work / SPILL_DIR).mkdir(parents=True, exist_ok=True)
         self._buckets: list[list[bytes]] = [[] for _ in range(BUCKETS)]
-        self._blob: IO[bytes] = open(blob_path(work, task), "wb")  # noqa: SIM115 (closed in close)
+        self._blob: IO[bytes] = open(  # noqa: SIM115 (closed in close)
+            blob_path(work, task), "wb", buffering=IO_BUFFER)
         self._blob_offset = 0
         self.articles = 0
 
@@ -113,7 +119,7 @@ class SpillWriter:
         self._blob.close()
         offsets = []
         pos = 0
-        with open(spill_path(self.work, self.task), "wb") as fh:
+        with open(spill_path(self.work, self.task), "wb", buffering=IO_BUFFER) as fh:
             for lines in self._buckets:
                 offsets.append(pos)
                 if lines:
@@ -142,25 +148,37 @@ def read_bucket(work: Path, bucket: int, sources: Sequence[tuple[int, Sequence[i
         yield from fh.read(end - start)[:-1].split(b"\n")  # every line ends in "\n"
 
 
+def _seek_read(fd: int, length: int, offset: int) -> bytes:
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, length)
+
+
+# os.pread: one system call where a file object's seek and read took two or three (Windows has
+# no pread)
+_pread = getattr(os, "pread", _seek_read)
+
+
 class BlobReader:
     """Raw bytes back from the extract tasks' blob files (handles kept open until `close`)."""
 
     def __init__(self, work: Path) -> None:
         self.work = work
-        self._stack = ExitStack()
-        self._handles: dict[int, IO[bytes]] = {}
+        self._fds: dict[int, int] = {}
 
     def read(self, task: int, offset: int, length: int) -> bytes:
-        fh = self._handles.get(task)
-        if fh is None:
-            fh = self._handles[task] = self._stack.enter_context(
-                open(blob_path(self.work, task), "rb"))  # noqa: SIM115 (closed by close)
-        fh.seek(offset)
-        return fh.read(length)
+        fd = self._fds.get(task)
+        if fd is None:
+            fd = self._fds[task] = os.open(blob_path(self.work, task),
+                                           os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        data = _pread(fd, length, offset)
+        if len(data) != length:  # a regular file reads short only at its end
+            raise OSError(f"{blob_path(self.work, task)} ends before byte {offset + length}")
+        return data
 
     def close(self) -> None:
-        self._stack.close()
-        self._handles.clear()
+        fds, self._fds = self._fds, {}
+        for fd in fds.values():
+            os.close(fd)
 
     def __enter__(self) -> BlobReader:
         return self
