@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import sys
@@ -13,7 +14,8 @@ import pytest
 from conftest import FIXTURES, ROOT, SEEDS, seed, start_pack
 
 import corpuskit
-from corpuskit.release import build
+from corpuskit.release import build, spill
+from corpuskit.release.spill import IO_BUFFER, BlobReader, SpillWriter, blob_path
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import make_corpus
@@ -241,11 +243,6 @@ def test_blobs_come_back_as_written_in_any_order(tmp_path, monkeypatch, pread):
     """The spill's raw bytes, written through its large buffer and read back one by one with
     positioned reads (or, where there is no os.pread, a seek and a read): pieces smaller than
     the buffer, larger than it, and empty ones."""
-    import random
-
-    from corpuskit.release import spill
-    from corpuskit.release.spill import IO_BUFFER, BlobReader, SpillWriter, blob_path
-
     if pread != "os.pread":
         monkeypatch.setattr(spill, "_pread", spill._seek_read)
 
