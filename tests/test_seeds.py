@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from conftest import SEEDS
+
 import corpuskit
+from corpuskit.pipeline import extract_capture
+from corpuskit.sources import iter_captures
 from corpuskit.text import split_paragraphs
 
 
@@ -98,3 +102,13 @@ def test_004_rfa_feed_capture(seed_articles):
     assert "中国副总理将访朝" not in a.text  # related-links list
     assert "pic.twitter.com" not in a.text and "东方航天发射场（Vostochny" not in a.text[:60]
     assert "记者：" not in a.text and "责编" not in a.text
+
+
+def test_each_outcome_carries_the_record_it_was_validated_as():
+    """A pack spills ``Outcome.data`` instead of building the record again: it must be the
+    article's record exactly, and its own (not shared with another outcome)."""
+    outcomes = [o for c in iter_captures([SEEDS]) for o in extract_capture(c)]
+    assert len(outcomes) == 5 and all(o.ok for o in outcomes)
+    for o in outcomes:
+        assert o.data == o.article.to_dict()
+    assert len({id(o.data) for o in outcomes}) == len(outcomes)
