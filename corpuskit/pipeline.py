@@ -54,10 +54,12 @@ class Outcome:
     issues: list[ValidationIssue] = field(default_factory=list)
     record: int | None = None  # line/index inside a JSON/JSONL file
     # the article's to_dict(), as validated: made once, so that a pack spills what was checked
-    # without building it again (~4 µs a capture)
+    # without building it again (~4 µs a capture); made here when the caller did not pass it
     data: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.article is not None and self.data is None:
+            self.data = self.article.to_dict()
         if self.message:  # one printable line: reports are "path: reason: message" lines
             self.message = _unprintable_re.sub(" ", self.message).strip() or self.reason
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import SEEDS
 
 import corpuskit
-from corpuskit.pipeline import extract_capture
+from corpuskit.pipeline import Outcome, extract_capture
 from corpuskit.sources import iter_captures
 from corpuskit.text import split_paragraphs
 
@@ -112,3 +112,6 @@ def test_each_outcome_carries_the_record_it_was_validated_as():
     for o in outcomes:
         assert o.data == o.article.to_dict()
     assert len({id(o.data) for o in outcomes}) == len(outcomes)
+    # an outcome made elsewhere, without the record, makes it itself
+    made = Outcome(outcomes[0].capture, article=outcomes[0].article)
+    assert made.data == outcomes[0].data and made.data is not outcomes[0].data

@@ -133,7 +133,7 @@ def extract_file(file: str, path: str, limits: Limits | None = None) -> Extracte
                               issues=[{"pointer": i.pointer, "message": i.message}
                                       for i in o.issues]))
             continue
-        d = o.data if o.data is not None else o.article.to_dict()
+        d = o.data
         bad = unrepresentable_times(d)
         if bad:
             items.append(Item(n, record, reason="unrepresentable_time",
