@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -131,21 +130,15 @@ class SpillWriter:
         return offsets
 
 
-def read_bucket(work: Path, bucket: int, sources: Sequence[tuple[int, Sequence[int]]],
-                handles: dict[int, IO[bytes]], stack: ExitStack) -> Iterator[bytes]:
+def read_bucket(spills: SpillReader, bucket: int,
+                sources: Sequence[tuple[int, Sequence[int]]]) -> Iterator[bytes]:
     """Every spilled line (UTF-8, without its newline) of one bucket; ``sources`` lists
     (task, offsets) of the spill files. The lines stay bytes: the fold reads only their keys,
     and decoding the articles to write them again cost ~10 µs an article."""
     for task, offsets in sources:
         start, end = offsets[bucket], offsets[bucket + 1]
-        if start == end:
-            continue
-        fh = handles.get(task)
-        if fh is None:
-            fh = handles[task] = stack.enter_context(
-                open(spill_path(work, task), "rb"))  # noqa: SIM115 (closed by the stack)
-        fh.seek(start)
-        yield from fh.read(end - start)[:-1].split(b"\n")  # every line ends in "\n"
+        if start != end:
+            yield from spills.read(task, start, end - start)[:-1].split(b"\n")  # lines end in \n
 
 
 def _seek_read(fd: int, length: int, offset: int) -> bytes:
@@ -158,21 +151,23 @@ def _seek_read(fd: int, length: int, offset: int) -> bytes:
 _pread = getattr(os, "pread", _seek_read)
 
 
-class BlobReader:
-    """Raw bytes back from the extract tasks' blob files (handles kept open until `close`)."""
+class TaskFileReader:
+    """Byte ranges of one kind of the extract tasks' work files, read by position (the files
+    are kept open until `close`)."""
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path, path_of: Callable[[Path, int], Path]) -> None:
         self.work = work
+        self._path_of = path_of
         self._fds: dict[int, int] = {}
 
     def read(self, task: int, offset: int, length: int) -> bytes:
         fd = self._fds.get(task)
         if fd is None:
-            fd = self._fds[task] = os.open(blob_path(self.work, task),
+            fd = self._fds[task] = os.open(self._path_of(self.work, task),
                                            os.O_RDONLY | getattr(os, "O_BINARY", 0))
         data = _pread(fd, length, offset)
         if len(data) != length:  # a regular file reads short only at its end
-            raise OSError(f"{blob_path(self.work, task)} ends before byte {offset + length}")
+            raise OSError(f"{self._path_of(self.work, task)} ends before byte {offset + length}")
         return data
 
     def close(self) -> None:
@@ -180,8 +175,22 @@ class BlobReader:
         for fd in fds.values():
             os.close(fd)
 
-    def __enter__(self) -> BlobReader:
+    def __enter__(self) -> TaskFileReader:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class BlobReader(TaskFileReader):
+    """Raw bytes back from the extract tasks' blob files."""
+
+    def __init__(self, work: Path) -> None:
+        super().__init__(work, blob_path)
+
+
+class SpillReader(TaskFileReader):
+    """Buckets back from the extract tasks' spill files (`read_bucket`)."""
+
+    def __init__(self, work: Path) -> None:
+        super().__init__(work, spill_path)

@@ -33,7 +33,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -59,6 +59,7 @@ from .spill import (
     IO_BUFFER,
     BlobReader,
     Key,
+    SpillReader,
     SpillWriter,
     parse_line,
     preference,
@@ -320,11 +321,10 @@ def fold_buckets(work: str, group: int, buckets: tuple[int, int],
     duplicates: list[tuple[tuple[str, int], dict[str, Any]]] = []
     stats = Stats()
     pos = 0
-    with ExitStack() as stack, open(run_path(w, group), "wb") as run:
-        handles: dict[int, IO[bytes]] = {}
+    with SpillReader(w) as spills, open(run_path(w, group), "wb") as run:
         for bucket in range(*buckets):
             entries = []
-            for line in read_bucket(w, bucket, sources, handles, stack):
+            for line in read_bucket(spills, bucket, sources):
                 key = Key(*json.loads(line[:line.index(b"\t")]))
                 entries.append((key.id, preference(key), key, line))
             entries.sort(key=lambda e: (e[0], e[1]))
