@@ -44,6 +44,8 @@ URLS = [
     "https://www.dw.com/zh/%E9%A6%99%E6%B8%AF/a-58103836",
     "http://www.bbc.com/zhongwen/simp/world-55280651",
     "https://WWW.Example.COM/a",  # capitals in the host: lowercased by clean_url
+    "http://%2F",  # an escaped "/" as the host: urlsplit takes it, w3lib refuses it
+    "http://0", "http://1.2/a", "http://0x7f.1/", "http://a.0/",  # IPv4 to w3lib: 0.0.0.0…
     "https://example.com",  # no path
     "https://example.com/",
     "https://rfi.fr//cn/a",  # the doubled slash clean_url collapses
@@ -122,3 +124,11 @@ _piece = st.sampled_from([
 def test_shortcuts_answer_what_urlsplit_does_on_generated_urls(
         scheme: str, host: str, rest: str) -> None:
     check(scheme + host + rest)
+
+
+def test_a_host_w3lib_refuses_still_gives_an_id() -> None:
+    """Hypothesis found ``http://%2F``: clean_url keeps it, and canonicalising it raised."""
+    clean = urls.clean_url("http://%2F")
+    assert clean == "http://%2f/"
+    assert urls.canonical_url(clean) == "//%2f/"
+    assert urls.article_id(clean, b"") == urls.article_id(clean, b"other bytes")
