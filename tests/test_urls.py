@@ -86,6 +86,8 @@ URLS = [
     "https://example.com/a[1]",
     "https://example.com/(a)!$&'*+,=:@~_-",
     "https://xn--fiqs8s.cn/a",
+    "https://xn--/a", "https://a.xn--/a",  # punycode prefixes with nothing to decode
+    "https://" + "a" * 64 + ".com/a",  # a label longer than DNS allows: IDNA refuses it
     "https://-a-.example.com/a",
     "https://a..b/a",
     "https://example.com./a",
