@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import seed
 from fuzz.harness import examples
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import corpuskit
@@ -164,6 +164,7 @@ def test_outlets_without_rules_get_a_valid_slug(url, outlet_id):
 @settings(max_examples=examples(300))
 @given(st.lists(st.text(alphabet=st.sampled_from(" \t#[]-=ab中\u3000"), max_size=12),
                 max_size=8))
+@example(["==-", "-=-=-", "---=", " === ", "a---"])  # hypothesis found "==-" (a mixed rule)
 def test_mirror_furniture_lines_go_as_a_multiline_regex_would_take_them(lines):
     """The furniture patterns are applied only to the lines holding their text: the same as
     the MULTILINE substitution they replace."""

@@ -41,7 +41,11 @@ _SHARE_RE = re.compile(
 # such line holds: a pattern is applied only to the lines holding its text (rewrite_lines).
 _FURNITURE = (
     (re.compile(r"^[^\S\n]*#{1,6}[^\S\n]*\[.*$"), ("#",)),  # navigation: #### [首页](…) | …
-    (re.compile(r"^[^\S\n]*[-=]{3,}[^\S\n]*$"), ("---", "===")),  # rules, title underlines
+    # rules and title underlines: a line of "-" and "=" holding three of one in a row, as
+    # the mirrors write them. A line that mixes them without such a run ("-=-=-") is not
+    # furniture seen in them, and looking for it would take two more passes over every page
+    # (~16 µs); the lookahead says so, so that the pattern is what the needles find.
+    (re.compile(r"^[^\S\n]*(?=[-=]*(?:---|===))[-=]{3,}[^\S\n]*$"), ("---", "===")),
 )
 
 
