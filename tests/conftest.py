@@ -63,11 +63,12 @@ def run_python(code: str, *args: object, **options) -> subprocess.CompletedProce
                           text=True, **{"timeout": 300, **options})
 
 
-def start_pack(tmp_path: Path, *args: str) -> subprocess.Popen:
+def start_pack(tmp_path: Path, *args: str, **options) -> subprocess.Popen:
     """``corpuskit pack ARGS`` (its output under ``tmp_path``) in a child process, returned
-    once its extract tasks have spilled articles: a pack caught in the middle."""
+    once its extract tasks have spilled articles: a pack caught in the middle. ``options``
+    go to `subprocess.Popen`."""
     proc = subprocess.Popen([sys.executable, "-m", "corpuskit.cli", "pack", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **options)
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob("release.tmp-*/.work/buckets/*")):
         assert proc.poll() is None, "pack ended before it could be interrupted"

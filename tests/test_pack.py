@@ -310,6 +310,29 @@ def test_interrupted_pack_leaves_nothing_verify_accepts(tmp_path):
     assert corpuskit.verify(out) == []
 
 
+def _own_process_group() -> None:
+    """In the child: a process group of its own (the pack's workers join it), and SIGINT
+    handled as Python does by default even where the test runner's shell ignores it."""
+    os.setpgrp()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_pack_stopped_by_a_signal_removes_its_folder(tmp_path, signum):
+    # Ctrl-C, or a service manager stopping the job, signals the driver and its workers
+    # while extract tasks are running: the pack must stop and remove OUT.tmp-*, workers
+    # included (they were writing into it after it was removed)
+    src = tmp_path / "many"
+    _many_captures(src, 300)
+    proc = start_pack(tmp_path, str(src), "-o", str(tmp_path / "release"), "--workers", "2",
+                      preexec_fn=_own_process_group)
+    assert proc.poll() is None, "pack ended before it could be interrupted"
+    os.killpg(proc.pid, signum)
+    assert proc.wait(timeout=120) != 0
+    assert list(tmp_path.glob("release*")) == []
+
+
 def test_nothing_packable_still_makes_a_sound_release(tmp_path):
     src = tmp_path / "in"
     src.mkdir()

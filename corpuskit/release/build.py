@@ -671,7 +671,12 @@ def pack(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], 
             result.timings = {"scan": round(scanned, 3), **result.timings}
             _install(tmp, out)
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            # (an interrupt, a failed task) the workers go first: tasks still running would
+            # go on writing into the folder as it is removed, and leave part of it behind
+            try:
+                stack.close()
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
             raise
     result.timings["total"] = round(time.perf_counter() - started, 3)
     return result
