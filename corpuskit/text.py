@@ -13,10 +13,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-# Han (BMP, extension A, compatibility, supplementary planes), kana, hangul, bopomofo.
+# Han (BMP, extension A, compatibility, supplementary planes: extensions B to I, up to
+# extension H's end in Unicode 15.0), kana, hangul, bopomofo. By code point, not by Python's
+# Unicode database, so that a newer ideograph is Chinese under every Python.
 _CJK_LETTER = (
     "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+    "\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\U00020000-\U000323af"
 )
 # CJK and full-width punctuation: space next to these is never meaningful.
 _CJK_PUNCT = "\u3000-\u303f\ufe10-\ufe1f\ufe30-\ufe4f\uff00-\uff65"

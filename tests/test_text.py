@@ -171,3 +171,6 @@ def test_clean_chars_never_leaves_controls_or_invisibles(text):
 
 def test_is_cjk():
     assert is_cjk("中") and is_cjk("，") and is_cjk("𠀀") and not is_cjk("a")
+    # extensions I (Unicode 15.1) and H (15.0): ideographs that Python 3.11 does not know yet
+    assert is_cjk("\U0002ebf0") and is_cjk("\U00031350") and is_cjk("\U000323af")
+    assert normalize_inline("\U00031350\n   \U00031351") == "\U00031350\U00031351"
