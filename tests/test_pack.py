@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -389,6 +390,8 @@ def test_the_manifest_records_the_options_the_bytes_depend_on(tmp_path):
         "timeout_seconds": None, "wacz": False, "bagit": False}
     software = manifest(default)["software"]
     assert {"isal", "zlib-ng", "pyarrow", "machine"} <= set(software) and software["machine"]
+    # the text's NFC and character classes come from the running Python's Unicode database
+    assert software["unicode"] == unicodedata.unidata_version
     # another deflate gives other WARC bytes, the same records
     assert corpuskit.verify(chosen) == []
     a, b = corpuskit.open_release(default), corpuskit.open_release(chosen)

@@ -161,7 +161,8 @@ def render(doc: dict[str, Any], *, wacz: str | None = None, croissant: str | Non
     out += [f"| `{p}` | {_cell(t)} | {_cell(d)} |" for p, t, d in field_reference()]
     out += [""]
 
-    tools = ", ".join(f"{k} {v}" for k, v in sw.items() if k not in ("corpuskit", "machine"))
+    tools = ", ".join(f"{'Unicode' if k == 'unicode' else k} {v}" for k, v in sw.items()
+                      if k not in ("corpuskit", "machine"))
     machine = f" on {sw['machine']}" if sw.get("machine") else ""
     out += ["## Provenance", "",
             f"- Made by corpuskit {sw['corpuskit']} ({tools}){machine}; records follow schema "
