@@ -1,7 +1,8 @@
 """The ``corpuskit`` command: a thin click layer over the library.
 
 Exit codes: 0 all good; 1 an input failed or a problem was found (each reported on standard
-error, one line with its path); 2 a usage error (a missing path, an unknown option).
+error, one line with its path); 2 a usage error (a missing path, an unknown option); 130
+interrupted (Ctrl-C), 143 stopped by SIGTERM.
 
 Streams: records and the reports asked for with ``--format json`` go to standard output;
 progress, per-input lines (``-v``), errors and the closing summary go to standard error. The
@@ -117,12 +118,26 @@ Shell completion (bash; zsh_source and fish_source for zsh and fish):
   eval "$(_CORPUSKIT_COMPLETE=bash_source corpuskit)"
 
 
-Exit codes: 0 all good, 1 an input failed or a problem was found, 2 usage error.
+Exit codes: 0 all good, 1 an input failed or a problem was found, 2 usage error,
+130 interrupted (Ctrl-C).
 Docs: https://github.com/corpuskit/corpuskit/tree/main/docs
 """
 
 
-@click.group(context_settings=CONTEXT, epilog=MAIN_EPILOG)
+class _Main(click.Group):
+    """The command group, with Ctrl-C ending any command with exit code 130, as shells do
+    (click's default is ``Aborted!`` and 1, which a script cannot tell from a failed input).
+    A pack removes its temporary folder first (`corpuskit.pack`)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Main, context_settings=CONTEXT, epilog=MAIN_EPILOG)
 @click.version_option(__version__, "-V", "--version", prog_name="corpuskit")
 def main() -> None:
     """Turn archived news captures into validated, reproducible dataset releases.

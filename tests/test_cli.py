@@ -397,3 +397,17 @@ def test_the_public_api_is_there_on_first_use():
         import corpuskit
 
         corpuskit.nope  # noqa: B018
+
+
+@pytest.mark.parametrize("command", ["pack", "extract"])
+def test_ctrl_c_ends_a_command_with_130(tmp_path, monkeypatch, command):
+    # what a script sees: 130 as from a shell, not click's "Aborted!" and 1 (a failed input)
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("corpuskit.release.pack", interrupted)
+    monkeypatch.setattr("corpuskit.pipeline.iter_outcomes", interrupted)
+    args = ["-o", str(tmp_path / "out")] if command == "pack" else []
+    result = CliRunner().invoke(main, [command, str(SEEDS), *args])
+    assert result.exit_code == 130, result.output
+    assert "Interrupted." in result.output and "Aborted" not in result.output
