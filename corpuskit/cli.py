@@ -118,8 +118,7 @@ Shell completion (bash; zsh_source and fish_source for zsh and fish):
   eval "$(_CORPUSKIT_COMPLETE=bash_source corpuskit)"
 
 
-Exit codes: 0 all good, 1 an input failed or a problem was found, 2 usage error,
-130 interrupted (Ctrl-C).
+Exit codes: 0 all good, 1 an input failed or a problem was found, 2 usage error, 130 interrupted.
 Docs: https://github.com/corpuskit/corpuskit/tree/main/docs
 """
 
