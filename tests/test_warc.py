@@ -100,12 +100,6 @@ def members(data: bytes) -> list[tuple[int, bytes, bytes]]:
     return out
 
 
-def gzip_member(content: bytes) -> bytes:
-    """``content`` as one gzip member (``zlib.compress`` takes ``wbits`` only from Python 3.11)."""
-    deflate = zlib.compressobj(wbits=31)
-    return deflate.compress(content) + deflate.flush()
-
-
 # --- round trip --------------------------------------------------------------------------------
 
 
@@ -595,7 +589,7 @@ def test_check_warc_finds_a_flipped_payload_byte(shard, tmp_path):
     offset, member, content = members(data)[5]  # the second article's raw capture
     i = content.index(b"\r\n\r\n") + 100
     bad = content[:i] + bytes([content[i] ^ 0x01]) + content[i + 1:]
-    tampered = data[:offset] + gzip_member(bad) + data[offset + len(member):]
+    tampered = data[:offset] + Deflate().gzip_member(bad) + data[offset + len(member):]
     problems = check_warc_bytes(tampered, tmp_path, "tampered.warc.gz")
     assert len(problems) == 2  # block and payload digest
     assert all(p.startswith(f"{tmp_path / 'tampered.warc.gz'}: offset {offset}: record <urn:uuid:")
@@ -630,7 +624,7 @@ def test_check_warc_finds_records_without_warcinfo_id(shard, tmp_path):
     head_end = content.index(b"\r\n\r\n")
     head = b"\r\n".join(line for line in content[:head_end].split(b"\r\n")
                         if not line.startswith(b"WARC-Warcinfo-ID"))
-    rewritten = gzip_member(head + content[head_end:])
+    rewritten = Deflate().gzip_member(head + content[head_end:])
     problems = check_warc_bytes(data[:offset] + rewritten + data[offset + len(member):], tmp_path)
     assert len(problems) == 1 and problems[0].endswith("no WARC-Warcinfo-ID")
 
