@@ -106,9 +106,9 @@ def build(root: Path, *, meta: ReleaseMeta, date: str, corpuskit_version: str,
         "release": {**meta.to_dict(), "date": date},
         # what made it: the same versions and inputs give the same bytes (isal or zlib-ng
         # deflates the WARC records, pyarrow writes the Parquet; the text's NFC and character
-        # classes come from the Unicode database of the Python that ran, Unicode 14.0 in 3.11,
-        # 15.0 in 3.12, 15.1 in 3.13); and on what kind of processor, which the deflate
-        # libraries choose their code by (`warc.Deflate`)
+        # classes come from the Unicode database of the Python that ran, Unicode 13.0 in 3.10,
+        # 14.0 in 3.11, 15.0 in 3.12, 15.1 in 3.13); and on what kind of processor, which the
+        # deflate libraries choose their code by (`warc.Deflate`)
         "software": {"corpuskit": corpuskit_version, "pyarrow": _version("pyarrow"),
                      "warcio": _version("warcio"), "isal": _version("isal"),
                      "zlib-ng": _version("zlib-ng"), "unicode": unicodedata.unidata_version,
